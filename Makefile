@@ -1,0 +1,55 @@
+# Waypoint: `make run` to try it, `make test` for the whole suite. Both work on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+ARGS ?=
+INSTALLED := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+DEV_ENV := WAYPOINT_DEV=1
+# Playwright's sync API runs an event loop in the test thread; Django must allow ORM use there.
+TEST_ENV := WAYPOINT_DEV=1 DJANGO_ALLOW_ASYNC_UNSAFE=true
+
+.PHONY: install run test lint format worker beat clean
+
+$(INSTALLED): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+install: $(INSTALLED)
+
+## Serve the seeded app at http://127.0.0.1:$(PORT) (SQLite and in-process tasks unless
+## DATABASE_URL / REDIS_URL are set).
+run: $(INSTALLED)
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py seed_demo
+	@echo "Waypoint is starting at http://127.0.0.1:$(PORT)/"
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+## Lint, format check, and the whole suite with its own PostgreSQL, Redis, Celery worker and
+## Chromium (installed with apt-get when missing). Pass ARGS="tests/x.py -k y" for a subset.
+test: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(TEST_ENV) $(BIN)/python scripts/with_services.py $(BIN)/pytest $(ARGS)
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(INSTALLED)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+worker: $(INSTALLED)
+	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0): without it tasks run in-process and no worker is needed."; exit 1; }
+	$(DEV_ENV) $(BIN)/celery -A config worker --loglevel=INFO
+
+beat: $(INSTALLED)
+	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) to run scheduled jobs."; exit 1; }
+	$(DEV_ENV) $(BIN)/celery -A config beat --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

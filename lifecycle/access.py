@@ -1,0 +1,81 @@
+"""Who may do what with a project. Every project view and API endpoint goes through here.
+
+An outsider gets 404 (the project's existence is not revealed); a reader without the right to
+write gets 403. Managers read every project; superusers read and change everything.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from accounts.models import Membership, Role, Team
+
+from .models import Project
+
+READ, EDIT, OWN = 1, 2, 3
+RANK_OF_ROLE = {Role.VIEWER: READ, Role.EDITOR: EDIT, Role.OWNER: OWN}
+
+
+@dataclass(frozen=True)
+class ProjectAccess:
+    project: Project
+    role: str  # owner, editor, viewer, manager or admin
+    rank: int
+
+    @property
+    def can_edit(self) -> bool:
+        return self.rank >= EDIT
+
+    @property
+    def is_owner(self) -> bool:
+        return self.rank >= OWN
+
+
+def project_access(user, project: Project) -> ProjectAccess | None:
+    """The user's access to `project`, or None when they may not see it at all."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return ProjectAccess(project, "admin", OWN)
+    role = (
+        Membership.objects.filter(team_id=project.team_id, user=user)
+        .values_list("role", flat=True)
+        .first()
+    )
+    if role:
+        return ProjectAccess(project, role, RANK_OF_ROLE[Role(role)])
+    if user.has_perm("accounts.view_all_projects"):
+        return ProjectAccess(project, "manager", READ)
+    return None
+
+
+def _get_project(user, slug: str, needed_rank: int) -> ProjectAccess:
+    project = Project.objects.select_related("team", "owner").filter(slug=slug).first()
+    access = project_access(user, project) if project else None
+    if access is None:
+        raise Http404("No such project.")
+    if access.rank < needed_rank:
+        raise PermissionDenied("Your role on this project does not allow that change.")
+    return access
+
+
+def get_project_for_reader(user, slug: str) -> ProjectAccess:
+    return _get_project(user, slug, READ)
+
+
+def get_project_for_editor(user, slug: str) -> ProjectAccess:
+    return _get_project(user, slug, EDIT)
+
+
+def get_project_for_owner(user, slug: str) -> ProjectAccess:
+    return _get_project(user, slug, OWN)
+
+
+def teams_user_can_create_in(user):
+    """Teams where `user` may start a project: those they own or edit (all, for superusers)."""
+    if user.is_superuser:
+        return Team.objects.all()
+    return Team.objects.filter(
+        memberships__user=user, memberships__role__in=[Role.OWNER, Role.EDITOR]
+    ).distinct()

@@ -1,0 +1,159 @@
+"""A project's revision history, read from django-simple-history's tables, with readable diffs."""
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Model
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import Charter, ExitCriterion, Project, Risk, Stage, StopRule, SuccessCriterion
+
+# Bookkeeping fields that change on every save and mean nothing to a reader.
+HIDDEN_FIELDS = {"id", "version", "position", "project", "stage", "created_at"}
+
+
+@dataclass
+class FieldChange:
+    label: str
+    old: str
+    new: str
+    diff: SafeString
+
+
+@dataclass
+class HistoryEntry:
+    at: datetime
+    user: Any
+    action: str  # created, changed, deleted
+    section: str
+    title: str
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+def _shown(value: Any, model_field) -> str:
+    if value is None or value == "":
+        return ""
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+_TOKEN = re.compile(r"\s+|[^\s]+")
+
+
+def text_diff(old: str, new: str) -> SafeString:
+    """Word-level diff as HTML: removed words in <del>, added in <ins>; everything escaped."""
+    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    parts = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            parts.append(escape("".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            parts.append(f"<del>{escape(''.join(a[i1:i2]))}</del>")
+        if j2 > j1:
+            parts.append(f"<ins>{escape(''.join(b[j1:j2]))}</ins>")
+    return mark_safe("".join(parts))  # noqa: S308 - every piece is escaped above
+
+
+def field_changes(model: type[Model], old: dict, new: dict, names=None) -> list[FieldChange]:
+    """What differs between two states of a `model` row, field by field, in readable form."""
+    changes = []
+    for model_field in model._meta.concrete_fields:
+        name = model_field.attname if model_field.is_relation else model_field.name
+        if model_field.name in HIDDEN_FIELDS or (names and model_field.name not in names):
+            continue
+        if name not in old and name not in new:
+            continue
+        before = _shown(old.get(name), model_field)
+        after = _shown(new.get(name), model_field)
+        if before != after:
+            label = str(model_field.verbose_name).capitalize()
+            changes.append(FieldChange(label, before, after, text_diff(before, after)))
+    return changes
+
+
+def _record_values(record, model: type[Model]) -> dict:
+    values = {}
+    for model_field in model._meta.concrete_fields:
+        name = model_field.attname if model_field.is_relation else model_field.name
+        values[name] = getattr(record, name, None)
+    return values
+
+
+SECTIONS: list[tuple[type[Model], str, str]] = [
+    (Project, "Project", "id"),
+    (Charter, "Charter", "project_id"),
+    (StopRule, "Stop rule", "project_id"),
+    (SuccessCriterion, "Success criterion", "project_id"),
+    (Risk, "Risk", "project_id"),
+    (Stage, "Stage", "project_id"),
+    (ExitCriterion, "Exit criterion", "stage__project_id"),
+]
+
+ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+def _title(model: type[Model], record) -> str:
+    if model is Stage:
+        return record.get_kind_display()
+    if model in (Charter, StopRule):
+        return ""
+    for name in ("name", "title", "text"):
+        if hasattr(record, name):
+            return getattr(record, name)
+    return ""
+
+
+def project_history(project: Project) -> list[HistoryEntry]:
+    """Every revision of every document of `project`, newest first. One query per kind."""
+    stage_names = {}
+    entries: list[HistoryEntry] = []
+    for model, section, project_lookup in SECTIONS:
+        records = (
+            model.history.filter(**{project_lookup: project.pk})
+            .select_related("history_user")
+            .order_by("history_date", "history_id")
+        )
+        previous: dict[int, dict] = {}
+        for record in records:
+            values = _record_values(record, model)
+            before = previous.get(record.id, {})
+            previous[record.id] = values
+            if model is Stage:
+                stage_names[record.id] = record.get_kind_display()
+            action = ACTIONS[record.history_type]
+            changes = [] if action == "deleted" else field_changes(model, before, values)
+            if action == "changed" and not changes:
+                continue  # a save that changed nothing a reader would see
+            title = _title(model, record)
+            if model is ExitCriterion:
+                title = f"{stage_names.get(record.stage_id, 'Stage')}: {title}"
+            entries.append(
+                HistoryEntry(
+                    at=record.history_date,
+                    user=record.history_user,
+                    action=action,
+                    section=section,
+                    title=title,
+                    changes=changes,
+                )
+            )
+    entries.sort(key=lambda entry: entry.at, reverse=True)
+    return entries
+
+
+def changes_since(instance: Model, base_version: int, names: list[str]) -> list[FieldChange]:
+    """What others changed in `instance` since `base_version` (for the conflict screen)."""
+    model = type(instance)
+    base = instance.history.filter(version=base_version).order_by("-history_id").first()
+    old = _record_values(base, model) if base else {}
+    return field_changes(model, old, _record_values(instance, model), names)

@@ -1,0 +1,358 @@
+import datetime
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+
+class StageKind(models.TextChoices):
+    IDEATION = "ideation", "Ideation"
+    DATA_COLLECTION = "data_collection", "Data collection"
+    PROTOTYPING = "prototyping", "Prototyping"
+    TECH_TRANSFER = "tech_transfer", "Tech transfer"
+    MONITORING = "monitoring", "Monitoring"
+
+    @classmethod
+    def ordered(cls) -> list["StageKind"]:
+        return list(cls)
+
+    @property
+    def position(self) -> int:
+        return list(StageKind).index(self)
+
+
+class ProjectStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    SHIPPED = "shipped", "Shipped"
+    STOPPED = "stopped", "Stopped"
+
+
+class StopReason(models.TextChoices):
+    NO_VALUABLE_PROBLEM = "no_valuable_problem", "No valuable problem"
+    NO_DATA = "no_data", "No data"
+    CRITERION_NOT_REACHED = "criterion_not_reached", "Could not reach the success criterion"
+    NOT_PRODUCTIONISED = "not_productionised", "Not productionised"
+    NOT_ADOPTED = "not_adopted", "Not adopted"
+    SUPERSEDED = "superseded", "Superseded"
+    OTHER = "other", "Other"
+
+
+class ProjectQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ProjectQuerySet":
+        """Projects `user` may read: their teams'; all of them for managers and superusers."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser or user.has_perm("accounts.view_all_projects"):
+            return self
+        return self.filter(team__memberships__user=user)
+
+    def active(self) -> "ProjectQuerySet":
+        return self.filter(status=ProjectStatus.ACTIVE)
+
+
+class Project(models.Model):
+    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="projects")
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True)
+    summary = models.CharField(
+        max_length=240, blank=True, help_text="One line a stakeholder would understand."
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_projects",
+    )
+    stage = models.CharField(max_length=20, choices=StageKind.choices, default=StageKind.IDEATION)
+    status = models.CharField(
+        max_length=10, choices=ProjectStatus.choices, default=ProjectStatus.ACTIVE
+    )
+    # Set when the project ends (shipped or stopped).
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_stage = models.CharField(max_length=20, choices=StageKind.choices, blank=True)
+    stop_reason = models.CharField(max_length=30, choices=StopReason.choices, blank=True)
+    end_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="stopped") | Q(stop_reason=""),
+                name="stop_reason_only_when_stopped",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("lifecycle:project_detail", args=[self.slug])
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == ProjectStatus.ACTIVE
+
+    @property
+    def stage_kind(self) -> StageKind:
+        return StageKind(self.stage)
+
+
+class VersionedDocument(models.Model):
+    """A section edited by several people: `version` grows by one on every save.
+
+    A save names the version it was edited from; a mismatch means someone saved in between
+    (see lifecycle.services.document_save).
+    """
+
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Charter(VersionedDocument):
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="charter")
+    problem = models.TextField("Problem statement", blank=True)
+    audience = models.TextField("Who it is for", blank=True)
+    value = models.TextField("Value to the business", blank=True)
+    behaviour_change = models.TextField("How behaviour changes", blank=True)
+    delivery = models.TextField("Delivery mechanism", blank=True)
+    constraints = models.TextField(blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    TEXT_FIELDS = ["problem", "audience", "value", "behaviour_change", "delivery", "constraints"]
+
+    def __str__(self) -> str:
+        return f"Charter of {self.project}"
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(getattr(self, name).strip() for name in self.TEXT_FIELDS)
+
+
+class StopRule(VersionedDocument):
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="stop_rule")
+    text = models.TextField(
+        "Stop rule",
+        blank=True,
+        help_text='When the team agrees it would stop, e.g. "no lift over baseline by week 8".',
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    def __str__(self) -> str:
+        return f"Stop rule of {self.project}"
+
+
+class CriterionKind(models.TextChoices):
+    BUSINESS = "business", "Business / user"
+    MODEL = "model", "Model evaluation"
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", "Higher is better"
+    LOWER = "lower", "Lower is better"
+
+
+class SuccessCriterion(VersionedDocument):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="criteria")
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=10, choices=CriterionKind.choices)
+    metric = models.CharField(max_length=120, help_text="How it is measured, e.g. recall@10.")
+    unit = models.CharField(max_length=30, blank=True, help_text="e.g. %, minutes, €/month")
+    baseline = models.FloatField(null=True, blank=True, help_text="Leave empty if unknown yet.")
+    target = models.FloatField()
+    direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.HIGHER)
+    position = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name_plural = "success criteria"
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="criterion_name_per_project")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RiskCategory(models.TextChoices):
+    DATA = "data", "Data"
+    TECHNICAL = "technical", "Technical"
+    ADOPTION = "adoption", "Adoption"
+    OPERATIONAL = "operational", "Operational"
+    ETHICAL = "ethical", "Ethical"
+
+
+class RiskStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    MITIGATED = "mitigated", "Mitigated"
+    OCCURRED = "occurred", "Occurred"
+    CLOSED = "closed", "Closed"
+
+
+one_to_five = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+class Risk(VersionedDocument):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="risks")
+    title = models.CharField(max_length=160)
+    category = models.CharField(max_length=12, choices=RiskCategory.choices)
+    likelihood = models.PositiveSmallIntegerField(validators=one_to_five, help_text="1 (rare) – 5")
+    impact = models.PositiveSmallIntegerField(validators=one_to_five, help_text="1 (minor) – 5")
+    mitigation = models.TextField(blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_risks",
+    )
+    status = models.CharField(max_length=10, choices=RiskStatus.choices, default=RiskStatus.OPEN)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(likelihood__gte=1, likelihood__lte=5, impact__gte=1, impact__lte=5),
+                name="risk_scores_one_to_five",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact
+
+    @property
+    def severity(self) -> str:
+        """high / medium / low, from likelihood × impact (the usual 5×5 risk matrix)."""
+        if self.score >= 15:
+            return "high"
+        if self.score >= 8:
+            return "medium"
+        return "low"
+
+
+class StageStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+
+
+class Stage(VersionedDocument):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="stages")
+    kind = models.CharField(max_length=20, choices=StageKind.choices)
+    position = models.PositiveSmallIntegerField()
+    goals = models.TextField(blank=True)
+    expected_inputs = models.TextField(blank=True)
+    expected_outputs = models.TextField(blank=True)
+    planned_start = models.DateField(null=True, blank=True)
+    planned_end = models.DateField(null=True, blank=True)
+    actual_start = models.DateField(null=True, blank=True)
+    actual_end = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=12, choices=StageStatus.choices, default=StageStatus.NOT_STARTED
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "kind"], name="one_stage_of_each_kind"),
+            models.CheckConstraint(
+                condition=Q(planned_start__isnull=True)
+                | Q(planned_end__isnull=True)
+                | Q(planned_end__gte=models.F("planned_start")),
+                name="planned_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.project}"
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        """Not done although its planned end has passed."""
+        today = today or timezone.localdate()
+        return (
+            self.status != StageStatus.DONE
+            and self.planned_end is not None
+            and self.planned_end < today
+        )
+
+    def days_late(self, today: datetime.date | None = None) -> int:
+        today = today or timezone.localdate()
+        if not self.is_overdue(today):
+            return 0
+        return (today - self.planned_end).days
+
+
+class ExitCriterion(models.Model):
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="exit_criteria")
+    text = models.CharField(max_length=240)
+    done = models.BooleanField(default=False)
+    position = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name_plural = "exit criteria"
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", "Created the project"
+    STAGE_MOVED = "stage_moved", "Moved stage"
+    SHIPPED = "shipped", "Shipped"
+    STOPPED = "stopped", "Stopped"
+    REOPENED = "reopened", "Reopened"
+
+
+class ProjectEvent(models.Model):
+    """The decision log: stage moves and stop/ship decisions, with who, when and why."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    from_stage = models.CharField(max_length=20, choices=StageKind.choices, blank=True)
+    to_stage = models.CharField(max_length=20, choices=StageKind.choices, blank=True)
+    stop_reason = models.CharField(max_length=30, choices=StopReason.choices, blank=True)
+    reason = models.TextField()
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["project", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.project}"
+
+    @property
+    def is_backward(self) -> bool:
+        if not (self.from_stage and self.to_stage):
+            return False
+        return StageKind(self.to_stage).position < StageKind(self.from_stage).position

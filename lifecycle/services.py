@@ -1,0 +1,269 @@
+"""Writes to projects and their documents. Views and the API call these; nothing else writes."""
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max, Model
+from django.utils import timezone
+from django.utils.text import slugify
+
+from .models import (
+    Charter,
+    EventKind,
+    ExitCriterion,
+    Project,
+    ProjectEvent,
+    ProjectStatus,
+    Risk,
+    Stage,
+    StageKind,
+    StageStatus,
+    StopReason,
+    StopRule,
+    SuccessCriterion,
+)
+
+
+class EditConflict(Exception):
+    """Someone saved the section after the editor loaded it; `current` is what is stored now."""
+
+    def __init__(self, current: Model | None):
+        super().__init__("The section changed since you opened it.")
+        self.current = current
+
+
+class DecisionError(ValueError):
+    """A stage move or end decision that the project's state does not allow."""
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:120] or "project"
+    slug, n = base, 2
+    while Project.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _record(project: Project, kind: str, by, reason: str, **fields: Any) -> ProjectEvent:
+    return ProjectEvent.objects.create(
+        project=project, kind=kind, actor=by, reason=reason, **fields
+    )
+
+
+def _save_with_author(instance: Model, by) -> None:
+    instance._history_user = by  # read by django-simple-history for the revision's author
+    instance.save()
+
+
+@transaction.atomic
+def project_create(*, team, name: str, summary: str = "", owner, by) -> Project:
+    """A new project in Ideation, with an empty charter, stop rule and the five stages."""
+    today = timezone.localdate()
+    project = Project(team=team, name=name, slug=_unique_slug(name), summary=summary, owner=owner)
+    _save_with_author(project, by)
+    _save_with_author(Charter(project=project), by)
+    _save_with_author(StopRule(project=project), by)
+    for position, kind in enumerate(StageKind):
+        stage = Stage(project=project, kind=kind, position=position)
+        if kind == StageKind.IDEATION:
+            stage.status, stage.actual_start = StageStatus.IN_PROGRESS, today
+        _save_with_author(stage, by)
+    _record(project, EventKind.CREATED, by, reason=summary or "Project created.")
+    return project
+
+
+@transaction.atomic
+def document_save(*, instance: Model, fields: dict[str, Any], expected_version: int, by) -> Model:
+    """Save `fields` onto a versioned section, unless someone saved it since `expected_version`.
+
+    The row is re-read under a lock (SQLite's IMMEDIATE transactions serialise writers the same
+    way), so two saves from the same version cannot both win.
+    """
+    model = type(instance)
+    current = model.objects.select_for_update().filter(pk=instance.pk).first()
+    if current is None or current.version != expected_version:
+        raise EditConflict(current)
+    for name, value in fields.items():
+        setattr(current, name, value)
+    current.version += 1
+    _save_with_author(current, by)
+    return current
+
+
+@transaction.atomic
+def document_delete(*, instance: Model, expected_version: int, by) -> None:
+    model = type(instance)
+    current = model.objects.select_for_update().filter(pk=instance.pk).first()
+    if current is None:
+        return  # already gone: deleting twice is not an error
+    if current.version != expected_version:
+        raise EditConflict(current)
+    current._history_user = by
+    current.delete()
+
+
+def criterion_add(*, project: Project, fields: dict[str, Any], by) -> SuccessCriterion:
+    last = project.criteria.aggregate(last=Max("position"))["last"]
+    criterion = SuccessCriterion(project=project, position=(last or 0) + 1, **fields)
+    _save_with_author(criterion, by)
+    return criterion
+
+
+def risk_add(*, project: Project, fields: dict[str, Any], by) -> Risk:
+    risk = Risk(project=project, **fields)
+    _save_with_author(risk, by)
+    return risk
+
+
+def exit_criterion_add(*, stage: Stage, text: str, by) -> ExitCriterion:
+    last = stage.exit_criteria.aggregate(last=Max("position"))["last"]
+    item = ExitCriterion(stage=stage, text=text, position=(last or 0) + 1)
+    _save_with_author(item, by)
+    return item
+
+
+def exit_criterion_set_done(*, item: ExitCriterion, done: bool, by) -> ExitCriterion:
+    if item.done != done:
+        item.done = done
+        _save_with_author(item, by)
+    return item
+
+
+def exit_criterion_delete(*, item: ExitCriterion, by) -> None:
+    item._history_user = by
+    item.delete()
+
+
+@transaction.atomic
+def project_move_to_stage(*, project: Project, to_stage: str, by, reason: str) -> ProjectEvent:
+    """Move an active project to another stage, forward or back, and log who, when and why."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if not project.is_active:
+        raise DecisionError("This project has ended. Reopen it before moving it between stages.")
+    if to_stage == project.stage:
+        raise DecisionError("The project is already in that stage.")
+    if not reason.strip():
+        raise DecisionError("Say why the project moves, so the decision log explains it.")
+    today = timezone.localdate()
+    stages = {stage.kind: stage for stage in project.stages.all()}
+    leaving, entering = stages[project.stage], stages[to_stage]
+    forward = entering.position > leaving.position
+    if forward:
+        # Stages passed over on the way are finished as far as this project is concerned.
+        for stage in stages.values():
+            if leaving.position <= stage.position < entering.position:
+                _finish_stage(stage, today, by)
+    else:
+        leaving.status = StageStatus.NOT_STARTED
+        leaving.version += 1
+        _save_with_author(leaving, by)
+    entering.status = StageStatus.IN_PROGRESS
+    entering.actual_start = entering.actual_start or today
+    entering.actual_end = None
+    entering.version += 1
+    _save_with_author(entering, by)
+
+    from_stage = project.stage
+    project.stage = to_stage
+    _save_with_author(project, by)
+    return _record(
+        project,
+        EventKind.STAGE_MOVED,
+        by,
+        reason=reason.strip(),
+        from_stage=from_stage,
+        to_stage=to_stage,
+    )
+
+
+def _finish_stage(stage: Stage, today: datetime.date, by) -> None:
+    stage.status = StageStatus.DONE
+    stage.actual_start = stage.actual_start or today
+    stage.actual_end = stage.actual_end or today
+    stage.version += 1
+    _save_with_author(stage, by)
+
+
+SHIPPABLE_FROM = {StageKind.TECH_TRANSFER, StageKind.MONITORING}
+
+
+@transaction.atomic
+def project_ship(*, project: Project, by, note: str) -> ProjectEvent:
+    """The project is live: it stays in Monitoring, and its status becomes shipped."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if not project.is_active:
+        raise DecisionError("This project has already ended.")
+    if project.stage not in SHIPPABLE_FROM:
+        raise DecisionError(
+            "A project ships from Tech transfer or Monitoring. Move it there first, "
+            "or stop it if it will not go live."
+        )
+    if not note.strip():
+        raise DecisionError("Say what went live and how it is watched.")
+    today = timezone.localdate()
+    from_stage = project.stage
+    if project.stage == StageKind.TECH_TRANSFER:
+        stages = {stage.kind: stage for stage in project.stages.all()}
+        _finish_stage(stages[StageKind.TECH_TRANSFER], today, by)
+        monitoring = stages[StageKind.MONITORING]
+        monitoring.status = StageStatus.IN_PROGRESS
+        monitoring.actual_start = monitoring.actual_start or today
+        monitoring.version += 1
+        _save_with_author(monitoring, by)
+        project.stage = StageKind.MONITORING
+    project.status = ProjectStatus.SHIPPED
+    project.ended_at = timezone.now()
+    project.ended_stage = from_stage
+    project.end_note = note.strip()
+    _save_with_author(project, by)
+    return _record(
+        project,
+        EventKind.SHIPPED,
+        by,
+        reason=note.strip(),
+        from_stage=from_stage,
+        to_stage=project.stage,
+    )
+
+
+@transaction.atomic
+def project_stop(*, project: Project, by, stop_reason: str, note: str) -> ProjectEvent:
+    """Stop the project where it stands, with a reason from the fixed list."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if not project.is_active:
+        raise DecisionError("This project has already ended.")
+    if stop_reason not in StopReason.values:
+        raise DecisionError("Choose why the project stops from the list.")
+    if stop_reason == StopReason.OTHER and not note.strip():
+        raise DecisionError('With "Other", say in a sentence why the project stops.')
+    project.status = ProjectStatus.STOPPED
+    project.ended_at = timezone.now()
+    project.ended_stage = project.stage
+    project.stop_reason = stop_reason
+    project.end_note = note.strip()
+    _save_with_author(project, by)
+    return _record(
+        project,
+        EventKind.STOPPED,
+        by,
+        reason=note.strip() or StopReason(stop_reason).label,
+        from_stage=project.stage,
+        stop_reason=stop_reason,
+    )
+
+
+@transaction.atomic
+def project_reopen(*, project: Project, by, reason: str) -> ProjectEvent:
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if project.is_active:
+        raise DecisionError("This project is already active.")
+    if not reason.strip():
+        raise DecisionError("Say why the project is reopened.")
+    project.status = ProjectStatus.ACTIVE
+    project.ended_at = None
+    project.ended_stage = ""
+    project.stop_reason = ""
+    project.end_note = ""
+    _save_with_author(project, by)
+    return _record(project, EventKind.REOPENED, by, reason=reason.strip(), to_stage=project.stage)

@@ -1,0 +1,55 @@
+from django.urls import path
+
+from .views import decisions, projects, sections
+
+app_name = "lifecycle"
+
+urlpatterns = [
+    path("", projects.home, name="home"),
+    path("projects/new/", projects.project_new, name="project_new"),
+    path("projects/<slug:slug>/", projects.project_detail, name="project_detail"),
+    path("projects/<slug:slug>/history/", projects.project_history_view, name="project_history"),
+    path(
+        "projects/<slug:slug>/section/<slug:section>/",
+        projects.project_section,
+        name="project_section",
+    ),
+    path("projects/<slug:slug>/charter/", sections.charter_edit, name="charter_edit"),
+    path("projects/<slug:slug>/stop-rule/", sections.stop_rule_edit, name="stop_rule_edit"),
+    path("projects/<slug:slug>/criteria/new/", sections.criterion_new, name="criterion_new"),
+    path("projects/<slug:slug>/criteria/<int:pk>/", sections.criterion_edit, name="criterion_edit"),
+    path("projects/<slug:slug>/risks/new/", sections.risk_new, name="risk_new"),
+    path("projects/<slug:slug>/risks/<int:pk>/", sections.risk_edit, name="risk_edit"),
+    path(
+        "projects/<slug:slug>/criteria/<int:pk>/delete/",
+        sections.row_delete,
+        {"kind": "criteria"},
+        name="criterion_delete",
+    ),
+    path(
+        "projects/<slug:slug>/risks/<int:pk>/delete/",
+        sections.row_delete,
+        {"kind": "risks"},
+        name="risk_delete",
+    ),
+    path("projects/<slug:slug>/stages/<slug:kind>/", sections.stage_edit, name="stage_edit"),
+    path(
+        "projects/<slug:slug>/stages/<slug:kind>/exit-criteria/",
+        sections.exit_criterion_add,
+        name="exit_criterion_add",
+    ),
+    path(
+        "projects/<slug:slug>/stages/<slug:kind>/exit-criteria/<int:pk>/toggle/",
+        sections.exit_criterion_toggle,
+        name="exit_criterion_toggle",
+    ),
+    path(
+        "projects/<slug:slug>/stages/<slug:kind>/exit-criteria/<int:pk>/delete/",
+        sections.exit_criterion_delete,
+        name="exit_criterion_delete",
+    ),
+    path("projects/<slug:slug>/move/", decisions.project_move, name="project_move"),
+    path("projects/<slug:slug>/ship/", decisions.project_ship, name="project_ship"),
+    path("projects/<slug:slug>/stop/", decisions.project_stop, name="project_stop"),
+    path("projects/<slug:slug>/reopen/", decisions.project_reopen, name="project_reopen"),
+]

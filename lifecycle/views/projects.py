@@ -1,0 +1,167 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from .. import services
+from ..access import get_project_for_reader, teams_user_can_create_in
+from ..forms import (
+    CriterionForm,
+    ExitCriterionForm,
+    MoveStageForm,
+    ProjectCreateForm,
+    RiskForm,
+    ShipForm,
+    StopForm,
+)
+from ..history import project_history
+from ..models import (
+    CriterionKind,
+    ExitCriterion,
+    Project,
+    ProjectEvent,
+    ProjectStatus,
+    StageKind,
+    StageStatus,
+)
+from ..timeline import stage_timeline
+
+
+@require_GET
+@login_required
+def home(request):
+    today = timezone.localdate()
+    projects = (
+        Project.objects.visible_to(request.user)
+        .select_related("team", "owner")
+        .annotate(
+            overdue_stages=Count(
+                "stages",
+                filter=Q(stages__planned_end__lt=today) & ~Q(stages__status=StageStatus.DONE),
+            )
+        )
+        .order_by("name")
+    )
+    active = [p for p in projects if p.status == ProjectStatus.ACTIVE]
+    columns = [(kind, [p for p in active if p.stage == kind]) for kind in StageKind]
+    ended = [p for p in projects if p.status != ProjectStatus.ACTIVE]
+    return TemplateResponse(
+        request,
+        "lifecycle/home.html",
+        {
+            "columns": columns,
+            "ended": ended,
+            "project_count": len(projects),
+            "is_manager": request.user.is_portfolio_manager,
+            "can_create": teams_user_can_create_in(request.user).exists(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def project_new(request):
+    teams = teams_user_can_create_in(request.user)
+    form = ProjectCreateForm(request.POST or None, teams=teams)
+    if request.method == "POST" and form.is_valid():
+        project = services.project_create(
+            team=form.cleaned_data["team"],
+            name=form.cleaned_data["name"],
+            summary=form.cleaned_data["summary"],
+            owner=request.user,
+            by=request.user,
+        )
+        messages.success(request, "Project created. Start with the charter and success criteria.")
+        return redirect(project)
+    status = 422 if request.method == "POST" else 200
+    return TemplateResponse(
+        request, "lifecycle/project_new.html", {"form": form, "teams": teams}, status=status
+    )
+
+
+def project_page_context(access, **extra) -> dict:
+    """Everything the one-pager shows, read in a fixed number of queries."""
+    project = access.project
+    stages = list(
+        project.stages.prefetch_related(
+            Prefetch("exit_criteria", queryset=ExitCriterion.objects.order_by("position", "id"))
+        )
+    )
+    criteria = list(project.criteria.all())
+    risks = sorted(
+        project.risks.select_related("owner"),
+        key=lambda risk: (risk.status != "open", -risk.score, -risk.pk),
+    )
+    context = {
+        "project": project,
+        "access": access,
+        "charter": project.charter,
+        "stop_rule": project.stop_rule,
+        "business_criteria": [c for c in criteria if c.kind == CriterionKind.BUSINESS],
+        "model_criteria": [c for c in criteria if c.kind == CriterionKind.MODEL],
+        "risks": risks,
+        "stages": stages,
+        "timeline": stage_timeline(stages, today=timezone.localdate()),
+        "events": ProjectEvent.objects.filter(project=project).select_related("actor")[:12],
+    }
+    if access.can_edit:
+        context.update(
+            criterion_form=CriterionForm(project=project),
+            risk_form=RiskForm(project=project),
+            exit_form=ExitCriterionForm(),
+            move_form=MoveStageForm(project=project),
+            ship_form=ShipForm(),
+            stop_form=StopForm(),
+        )
+    context.update(extra)
+    return context
+
+
+@require_GET
+@login_required
+def project_detail(request, slug):
+    access = get_project_for_reader(request.user, slug)
+    return TemplateResponse(request, "lifecycle/project_detail.html", project_page_context(access))
+
+
+SECTION_PARTIALS = {
+    "charter": "charter",
+    "stop-rule": "stop-rule",
+    "criteria": "criteria",
+    "risks": "risks",
+    "stages": "stages",
+    "activity": "activity",
+}
+
+
+@require_GET
+@login_required
+def project_section(request, slug, section):
+    """One section of the one-pager, for htmx refreshes and the Cancel button of an edit."""
+    access = get_project_for_reader(request.user, slug)
+    if section not in SECTION_PARTIALS:
+        raise Http404("No such section.")
+    if not request.htmx:
+        return redirect(f"{access.project.get_absolute_url()}#{section}")
+    return TemplateResponse(
+        request,
+        f"lifecycle/project_detail.html#{SECTION_PARTIALS[section]}",
+        project_page_context(access),
+    )
+
+
+@require_GET
+@login_required
+def project_history_view(request, slug):
+    access = get_project_for_reader(request.user, slug)
+    page = Paginator(project_history(access.project), 40).get_page(request.GET.get("page"))
+    return TemplateResponse(
+        request,
+        "lifecycle/project_history.html",
+        {"project": access.project, "access": access, "page": page},
+    )

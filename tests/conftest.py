@@ -1,0 +1,63 @@
+import os
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+
+from .factories import make_project, make_team, make_user
+
+REQUIRED_SERVICES = (
+    "The test suite runs against PostgreSQL and Redis, which `make test` starts for the run "
+    "(and installs with apt-get when missing). Run `make test`, or `make test ARGS='tests/x.py'` "
+    "for a subset."
+)
+
+
+def pytest_configure(config):
+    database = os.environ.get("DATABASE_URL", "")
+    if not database.startswith("postgres") or not os.environ.get("REDIS_URL"):
+        raise pytest.UsageError(REQUIRED_SERVICES)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The real hasher is slow on purpose; tests only need passwords to match.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def owner(db):
+    return make_user("olivia", first_name="Olivia", last_name="Owner")
+
+
+@pytest.fixture
+def editor(db):
+    return make_user("eddie", first_name="Eddie", last_name="Editor")
+
+
+@pytest.fixture
+def viewer(db):
+    return make_user("vera", first_name="Vera", last_name="Viewer")
+
+
+@pytest.fixture
+def outsider(db):
+    return make_user("otto", first_name="Otto", last_name="Outsider")
+
+
+@pytest.fixture
+def manager(db):
+    user = make_user("maya", first_name="Maya", last_name="Manager")
+    group, _ = Group.objects.get_or_create(name="Portfolio managers")
+    group.permissions.add(Permission.objects.get(codename="view_all_projects"))
+    user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def team(owner, editor, viewer):
+    return make_team("Growth", members={owner: "owner", editor: "editor", viewer: "viewer"})
+
+
+@pytest.fixture
+def project(team, owner):
+    return make_project(team, owner, name="Churn prediction")

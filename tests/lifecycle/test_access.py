@@ -1,0 +1,239 @@
+"""Who may use each view: anonymous → login, outsider → 404, read-only → 403 on writes."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import add_criterion, add_risk
+
+READ, EDIT, OWN = "read", "edit", "own"
+
+
+def _objects(project, owner):
+    criterion = add_criterion(project, owner)
+    risk = add_risk(project, owner)
+    stage = project.stages.get(kind="ideation")
+    item = stage.exit_criteria.create(text="Problem agreed with the product owner")
+    return {"criterion": criterion, "risk": risk, "item": item}
+
+
+# (url name, kwargs builder, method, needed right, POST data builder)
+VIEWS = [
+    ("project_detail", lambda p, o: {}, "get", READ, None),
+    ("project_history", lambda p, o: {}, "get", READ, None),
+    ("project_section", lambda p, o: {"section": "criteria"}, "get", READ, None),
+    ("charter_edit", lambda p, o: {}, "get", EDIT, None),
+    ("charter_edit", lambda p, o: {}, "post", EDIT, lambda o: {"problem": "New", "version": 1}),
+    ("stop_rule_edit", lambda p, o: {}, "post", EDIT, lambda o: {"text": "Stop", "version": 1}),
+    (
+        "criterion_new",
+        lambda p, o: {},
+        "post",
+        EDIT,
+        lambda o: {
+            "name": "Recall",
+            "kind": "model",
+            "metric": "recall",
+            "target": 0.9,
+            "direction": "higher",
+        },
+    ),
+    (
+        "criterion_edit",
+        lambda p, o: {"pk": o["criterion"].pk},
+        "post",
+        EDIT,
+        lambda o: {
+            "name": "Renamed",
+            "kind": "business",
+            "metric": "m",
+            "baseline": 1,
+            "target": 2,
+            "direction": "higher",
+            "version": 1,
+        },
+    ),
+    (
+        "criterion_delete",
+        lambda p, o: {"pk": o["criterion"].pk},
+        "post",
+        EDIT,
+        lambda o: {"version": 1},
+    ),  # fmt: skip
+    (
+        "risk_new",
+        lambda p, o: {},
+        "post",
+        EDIT,
+        lambda o: {
+            "title": "Drift",
+            "category": "data",
+            "likelihood": 2,
+            "impact": 3,
+            "status": "open",
+        },  # fmt: skip
+    ),
+    ("risk_edit", lambda p, o: {"pk": o["risk"].pk}, "get", EDIT, None),
+    ("risk_delete", lambda p, o: {"pk": o["risk"].pk}, "post", EDIT, lambda o: {"version": 1}),
+    (
+        "stage_edit",
+        lambda p, o: {"kind": "ideation"},
+        "post",
+        EDIT,
+        lambda o: {"goals": "Agree the problem", "version": 1},
+    ),  # fmt: skip
+    (
+        "exit_criterion_add",
+        lambda p, o: {"kind": "ideation"},
+        "post",
+        EDIT,
+        lambda o: {"text": "Baseline measured"},
+    ),  # fmt: skip
+    (
+        "exit_criterion_toggle",
+        lambda p, o: {"kind": "ideation", "pk": o["item"].pk},
+        "post",
+        EDIT,
+        lambda o: {"done": "on"},
+    ),  # fmt: skip
+    (
+        "exit_criterion_delete",
+        lambda p, o: {"kind": "ideation", "pk": o["item"].pk},
+        "post",
+        EDIT,
+        lambda o: {},
+    ),  # fmt: skip
+    (
+        "project_move",
+        lambda p, o: {},
+        "post",
+        EDIT,
+        lambda o: {"to_stage": "data_collection", "reason": "Problem agreed"},
+    ),  # fmt: skip
+    ("project_ship", lambda p, o: {}, "get", OWN, None),
+    (
+        "project_stop",
+        lambda p, o: {},
+        "post",
+        OWN,
+        lambda o: {"stop_reason": "no_data", "note": "No labels"},
+    ),  # fmt: skip
+    ("project_reopen", lambda p, o: {}, "get", OWN, None),
+]
+
+IDS = [f"{name}-{method}" for name, _, method, _, _ in VIEWS]
+
+
+def _request(client, project, owner, view):
+    name, kwargs, method, _, data = view
+    objects = _objects(project, owner)
+    url = reverse(f"lifecycle:{name}", kwargs={"slug": project.slug, **kwargs(project, objects)})
+    if method == "get":
+        return client.get(url, headers={"HX-Request": "true"})
+    return client.post(url, data(objects))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("view", VIEWS, ids=IDS)
+def test_anonymous_is_sent_to_login(client, project, owner, view):
+    response = _request(client, project, owner, view)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("view", VIEWS, ids=IDS)
+def test_outsider_gets_404(client, project, owner, outsider, view):
+    client.force_login(outsider)
+    assert _request(client, project, owner, view).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("view", VIEWS, ids=IDS)
+def test_viewer_reads_but_may_not_write(client, project, owner, viewer, view):
+    client.force_login(viewer)
+    expected = 200 if view[3] == READ else 403
+    assert _request(client, project, owner, view).status_code == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("view", VIEWS, ids=IDS)
+def test_manager_reads_every_project_but_may_not_write(client, project, owner, manager, view):
+    client.force_login(manager)
+    expected = 200 if view[3] == READ else 403
+    assert _request(client, project, owner, view).status_code == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("view", VIEWS, ids=IDS)
+def test_editor_may_edit_but_not_end_the_project(client, project, owner, editor, view):
+    client.force_login(editor)
+    expected = (403,) if view[3] == OWN else (200, 302)
+    assert _request(client, project, owner, view).status_code in expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("view", VIEWS, ids=IDS)
+def test_owner_may_do_everything(client, project, owner, view):
+    client.force_login(owner)
+    assert _request(client, project, owner, view).status_code in (200, 302)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("view", VIEWS, ids=IDS)
+def test_superuser_may_do_everything(client, project, owner, view, django_user_model):
+    admin = django_user_model.objects.create_superuser("root", "root@example.com", "pw")
+    client.force_login(admin)
+    assert _request(client, project, owner, view).status_code in (200, 302)
+
+
+@pytest.mark.django_db
+def test_writes_by_a_viewer_change_nothing(client, project, viewer):
+    client.force_login(viewer)
+    url = reverse("lifecycle:charter_edit", args=[project.slug])
+    client.post(url, {"problem": "Hijacked", "version": 1})
+    project.charter.refresh_from_db()
+    assert project.charter.problem == ""
+    assert project.charter.version == 1
+
+
+@pytest.mark.django_db
+def test_home_needs_login(client):
+    response = client.get(reverse("lifecycle:home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+def test_new_project_needs_login(client):
+    response = client.get(reverse("lifecycle:project_new"))
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_viewer_cannot_create_a_project_in_their_team(client, team, viewer):
+    client.force_login(viewer)
+    response = client.post(
+        reverse("lifecycle:project_new"), {"name": "Sneaky", "team": team.pk, "summary": ""}
+    )
+    assert response.status_code == 422
+    assert not team.projects.filter(name="Sneaky").exists()
+
+
+@pytest.mark.django_db
+def test_editor_can_create_a_project_in_their_team(client, team, editor):
+    client.force_login(editor)
+    response = client.post(
+        reverse("lifecycle:project_new"),
+        {"name": "Invoice extraction", "team": team.pk, "summary": "Read invoices"},
+    )
+    project = team.projects.get(name="Invoice extraction")
+    assert response.status_code == 302
+    assert response["Location"] == project.get_absolute_url()
+    assert project.owner == editor
+    assert [s.kind for s in project.stages.all()] == [
+        "ideation",
+        "data_collection",
+        "prototyping",
+        "tech_transfer",
+        "monitoring",
+    ]
