@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from .models import Charter, ExitCriterion, Project, Risk, Stage, StopRule, SuccessCriterion
 
 # Bookkeeping fields that change on every save and mean nothing to a reader.
-HIDDEN_FIELDS = {"id", "version", "position", "project", "stage", "created_at"}
+HIDDEN_FIELDS = {"id", "version", "position", "project_id", "stage_id", "created_at"}
 
 
 @dataclass
@@ -69,7 +69,7 @@ def field_changes(model: type[Model], old: dict, new: dict, names=None) -> list[
     changes = []
     for model_field in model._meta.concrete_fields:
         name = model_field.attname if model_field.is_relation else model_field.name
-        if model_field.name in HIDDEN_FIELDS or (names and model_field.name not in names):
+        if model_field.attname in HIDDEN_FIELDS or (names and model_field.name not in names):
             continue
         if name not in old and name not in new:
             continue

@@ -272,8 +272,10 @@ class Stage(VersionedDocument):
     status = models.CharField(
         max_length=12, choices=StageStatus.choices, default=StageStatus.NOT_STARTED
     )
+    # The planned end an overdue reminder was last sent for: one reminder per missed date.
+    overdue_reminder_for = models.DateField(null=True, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "overdue_reminder_for"])
 
     class Meta:
         ordering = ["position"]

@@ -61,3 +61,13 @@ def team(owner, editor, viewer):
 @pytest.fixture
 def project(team, owner):
     return make_project(team, owner, name="Churn prediction")
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_in_process():
+    """Unit tests run Celery tasks eagerly; tests/test_worker.py uses a real worker instead."""
+    from config.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False

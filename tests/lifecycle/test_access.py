@@ -58,7 +58,7 @@ VIEWS = [
         "post",
         EDIT,
         lambda o: {"version": 1},
-    ),  # fmt: skip
+    ),
     (
         "risk_new",
         lambda p, o: {},
@@ -70,7 +70,7 @@ VIEWS = [
             "likelihood": 2,
             "impact": 3,
             "status": "open",
-        },  # fmt: skip
+        },
     ),
     ("risk_edit", lambda p, o: {"pk": o["risk"].pk}, "get", EDIT, None),
     ("risk_delete", lambda p, o: {"pk": o["risk"].pk}, "post", EDIT, lambda o: {"version": 1}),
@@ -80,35 +80,35 @@ VIEWS = [
         "post",
         EDIT,
         lambda o: {"goals": "Agree the problem", "version": 1},
-    ),  # fmt: skip
+    ),
     (
         "exit_criterion_add",
         lambda p, o: {"kind": "ideation"},
         "post",
         EDIT,
         lambda o: {"text": "Baseline measured"},
-    ),  # fmt: skip
+    ),
     (
         "exit_criterion_toggle",
         lambda p, o: {"kind": "ideation", "pk": o["item"].pk},
         "post",
         EDIT,
         lambda o: {"done": "on"},
-    ),  # fmt: skip
+    ),
     (
         "exit_criterion_delete",
         lambda p, o: {"kind": "ideation", "pk": o["item"].pk},
         "post",
         EDIT,
         lambda o: {},
-    ),  # fmt: skip
+    ),
     (
         "project_move",
         lambda p, o: {},
         "post",
         EDIT,
         lambda o: {"to_stage": "data_collection", "reason": "Problem agreed"},
-    ),  # fmt: skip
+    ),
     ("project_ship", lambda p, o: {}, "get", OWN, None),
     (
         "project_stop",
@@ -116,7 +116,7 @@ VIEWS = [
         "post",
         OWN,
         lambda o: {"stop_reason": "no_data", "note": "No labels"},
-    ),  # fmt: skip
+    ),
     ("project_reopen", lambda p, o: {}, "get", OWN, None),
 ]
 
