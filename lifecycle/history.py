@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Model
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -34,9 +35,11 @@ class HistoryEntry:
     changes: list[FieldChange] = field(default_factory=list)
 
 
-def _shown(value: Any, model_field) -> str:
+def _shown(value: Any, model_field, people: dict[int, str]) -> str:
     if value is None or value == "":
         return ""
+    if model_field.is_relation:
+        return people.get(value, "a former member")
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
@@ -64,8 +67,14 @@ def text_diff(old: str, new: str) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 - every piece is escaped above
 
 
-def field_changes(model: type[Model], old: dict, new: dict, names=None) -> list[FieldChange]:
-    """What differs between two states of a `model` row, field by field, in readable form."""
+def field_changes(
+    model: type[Model], old: dict, new: dict, names=None, people=None
+) -> list[FieldChange]:
+    """What differs between two states of a `model` row, field by field, in readable form.
+
+    `people` maps user ids to display names, for fields that point at a person.
+    """
+    people = people or {}
     changes = []
     for model_field in model._meta.concrete_fields:
         name = model_field.attname if model_field.is_relation else model_field.name
@@ -73,8 +82,8 @@ def field_changes(model: type[Model], old: dict, new: dict, names=None) -> list[
             continue
         if name not in old and name not in new:
             continue
-        before = _shown(old.get(name), model_field)
-        after = _shown(new.get(name), model_field)
+        before = _shown(old.get(name), model_field, people)
+        after = _shown(new.get(name), model_field, people)
         if before != after:
             label = str(model_field.verbose_name).capitalize()
             changes.append(FieldChange(label, before, after, text_diff(before, after)))
@@ -116,6 +125,7 @@ def _title(model: type[Model], record) -> str:
 def project_history(project: Project) -> list[HistoryEntry]:
     """Every revision of every document of `project`, newest first. One query per kind."""
     stage_names = {}
+    people = _people_of(project)
     entries: list[HistoryEntry] = []
     for model, section, project_lookup in SECTIONS:
         records = (
@@ -131,7 +141,9 @@ def project_history(project: Project) -> list[HistoryEntry]:
             if model is Stage:
                 stage_names[record.id] = record.get_kind_display()
             action = ACTIONS[record.history_type]
-            changes = [] if action == "deleted" else field_changes(model, before, values)
+            changes = (
+                [] if action == "deleted" else field_changes(model, before, values, None, people)
+            )
             if action == "changed" and not changes:
                 continue  # a save that changed nothing a reader would see
             title = _title(model, record)
@@ -151,9 +163,15 @@ def project_history(project: Project) -> list[HistoryEntry]:
     return entries
 
 
+def _people_of(project: Project) -> dict[int, str]:
+    users = get_user_model().objects.filter(memberships__team_id=project.team_id)
+    return {user.pk: user.display_name for user in users}
+
+
 def changes_since(instance: Model, base_version: int, names: list[str]) -> list[FieldChange]:
     """What others changed in `instance` since `base_version` (for the conflict screen)."""
     model = type(instance)
     base = instance.history.filter(version=base_version).order_by("-history_id").first()
     old = _record_values(base, model) if base else {}
-    return field_changes(model, old, _record_values(instance, model), names)
+    people = _people_of(instance.project)
+    return field_changes(model, old, _record_values(instance, model), names, people)

@@ -82,3 +82,11 @@ def test_history_page_query_count_does_not_grow_with_entries(
         )
         project.charter.refresh_from_db()
     assert queries_for_page() == few
+
+
+def test_a_new_risk_owner_is_shown_by_name(project, owner, editor):
+    risk = add_risk(project, owner, owner=owner)
+    services.document_save(instance=risk, fields={"owner": editor}, expected_version=1, by=owner)
+    entry = next(e for e in project_history(project) if e.section == "Risk")
+    change = next(c for c in entry.changes if c.label == "Owner")
+    assert (change.old, change.new) == ("Olivia Owner", "Eddie Editor")
