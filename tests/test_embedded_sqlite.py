@@ -1,0 +1,70 @@
+"""`make run`'s path: the embedded SQLite database migrates, seeds once and serves the pages."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SERVE_PAGES = """
+from django.test import Client
+from accounts.models import User
+from lifecycle.models import Project
+client = Client()
+assert client.login(username="dana", password="waypoint-demo")
+assert client.get("/").status_code == 200
+project = Project.objects.visible_to(User.objects.get(username="dana")).first()
+assert client.get(project.get_absolute_url()).status_code == 200
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute("PRAGMA journal_mode")
+    print("journal_mode", cursor.fetchone()[0])
+print("projects", Project.objects.count())
+"""
+
+
+def manage(database: Path, *args: str) -> str:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(WAYPOINT_DEV="1", DATABASE_URL=f"sqlite:///{database}", ALLOWED_HOSTS="testserver")
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def seeded_sqlite(tmp_path_factory):
+    database = tmp_path_factory.mktemp("sqlite") / "db.sqlite3"
+    manage(database, "migrate", "--noinput", "-v0")
+    first = manage(database, "seed_demo")
+    return database, first
+
+
+def test_seed_prints_how_to_log_in(seeded_sqlite):
+    _, output = seeded_sqlite
+    for username in ["manager", "dana", "sam", "admin"]:
+        assert username in output
+    assert "waypoint-demo" in output
+
+
+def test_seeding_twice_adds_nothing_and_pages_serve_in_wal_mode(seeded_sqlite):
+    database, _ = seeded_sqlite
+    before = manage(database, "shell", "-c", SERVE_PAGES)
+    manage(database, "seed_demo")
+    after = manage(database, "shell", "-c", SERVE_PAGES)
+    assert "journal_mode wal" in after
+    projects = [line for line in after.splitlines() if line.startswith("projects")]
+    assert projects and projects[0] in before
