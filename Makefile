@@ -24,7 +24,7 @@ install: $(INSTALLED)
 ## DATABASE_URL / REDIS_URL are set).
 run: $(INSTALLED)
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
-	$(DEV_ENV) $(BIN)/python manage.py seed_demo
+	$(DEV_ENV) $(BIN)/python manage.py seed_demo --once
 	@echo "Waypoint is starting at http://127.0.0.1:$(PORT)/"
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 

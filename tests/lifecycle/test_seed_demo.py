@@ -173,3 +173,14 @@ def test_projects_option_adds_synthetic_projects_once(seeded):
         synthetic.values_list("slug", "stage")
     )
     assert set(synthetic.values_list("status", flat=True)) == set(ProjectStatus.values)
+
+
+def test_once_leaves_a_database_with_projects_alone(seeded):
+    Project.objects.get(slug=DEMO_SLUGS[0]).delete()
+    before = row_counts()
+
+    output = seed(once=True)
+
+    assert row_counts() == before  # the deleted demo project does not come back
+    assert "demo data left as it is" in output
+    assert DEMO_PASSWORD in output

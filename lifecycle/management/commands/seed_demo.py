@@ -70,8 +70,14 @@ class Command(BaseCommand):
             metavar="N",
             help="Also create N synthetic projects for benchmarks.",
         )
+        parser.add_argument(
+            "--once",
+            action="store_true",
+            help="Seed only an empty database (what `make run` does), so demo projects you "
+            "deleted do not come back; the logins are printed either way.",
+        )
 
-    def handle(self, *args, projects: int, **options):
+    def handle(self, *args, projects: int, once: bool, **options):
         if not getattr(settings, "DEV", False):
             raise CommandError(
                 "seed_demo creates accounts with a published password, so it only runs in "
@@ -79,6 +85,10 @@ class Command(BaseCommand):
             )
         if projects < 0:
             raise CommandError("--projects takes a number of projects, 0 or more.")
+        if once and Project.objects.exists():
+            self.stdout.write("The database already has projects: demo data left as it is.")
+            self.print_logins()
+            return
         today = timezone.localdate()
 
         users, new_users = seed_people()
