@@ -75,6 +75,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "lifecycle.context_processors.navigation",
             ],
             "builtins": ["template_partials.templatetags.partials"],
         },

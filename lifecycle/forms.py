@@ -1,12 +1,13 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
-from accounts.models import Team
+from accounts.models import Role, Team
 
 from .models import (
     Charter,
     Direction,
     ExitCriterion,
+    Project,
     Risk,
     Stage,
     StageKind,
@@ -14,6 +15,9 @@ from .models import (
     StopRule,
     SuccessCriterion,
 )
+
+# <input type="date"> only understands ISO dates, whatever the site's locale.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class VersionedForm(forms.ModelForm):
@@ -45,6 +49,26 @@ class CharterForm(VersionedForm):
             "delivery": "How the output reaches them: a screen, an email, an API, a report.",
             "constraints": "Latency, cost, privacy, regulation, explainability...",
         }
+
+
+class ProjectDetailsForm(VersionedForm):
+    class Meta:
+        model = Project
+        fields = ["name", "summary", "owner"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The owner answers for the project: an owner or editor of its team.
+        self.fields["owner"].queryset = (
+            get_user_model()
+            .objects.filter(
+                memberships__team_id=self.instance.team_id,
+                memberships__role__in=[Role.OWNER, Role.EDITOR],
+            )
+            .order_by("username")
+        )
+        self.fields["owner"].label_from_instance = lambda user: user.display_name
+        self.fields["owner"].required = True
 
 
 class StopRuleForm(VersionedForm):
@@ -134,10 +158,10 @@ class StageForm(VersionedForm):
             "goals": forms.Textarea(attrs={"rows": 2}),
             "expected_inputs": forms.Textarea(attrs={"rows": 2}),
             "expected_outputs": forms.Textarea(attrs={"rows": 2}),
-            "planned_start": forms.DateInput(attrs={"type": "date"}),
-            "planned_end": forms.DateInput(attrs={"type": "date"}),
-            "actual_start": forms.DateInput(attrs={"type": "date"}),
-            "actual_end": forms.DateInput(attrs={"type": "date"}),
+            "planned_start": DATE_INPUT,
+            "planned_end": DATE_INPUT,
+            "actual_start": DATE_INPUT,
+            "actual_end": DATE_INPUT,
         }
 
     def clean(self):
@@ -199,7 +223,11 @@ class ShipForm(forms.Form):
 
 
 class StopForm(forms.Form):
-    stop_reason = forms.ChoiceField(label="Why stop", choices=StopReason.choices)
+    stop_reason = forms.ChoiceField(
+        label="Why stop",
+        choices=[("", "Choose the main reason"), *StopReason.choices],
+        error_messages={"required": "Choose the main reason the project stops."},
+    )
     note = forms.CharField(
         label="In a sentence",
         required=False,

@@ -168,10 +168,15 @@ def _people_of(project: Project) -> dict[int, str]:
     return {user.pk: user.display_name for user in users}
 
 
+def values_at_version(instance: Model, version: int) -> dict | None:
+    """Field values (by attname) of `instance` as they were at `version`, if still on record."""
+    record = instance.history.filter(version=version).order_by("-history_id").first()
+    return _record_values(record, type(instance)) if record else None
+
+
 def changes_since(instance: Model, base_version: int, names: list[str]) -> list[FieldChange]:
     """What others changed in `instance` since `base_version` (for the conflict screen)."""
     model = type(instance)
-    base = instance.history.filter(version=base_version).order_by("-history_id").first()
-    old = _record_values(base, model) if base else {}
-    people = _people_of(instance.project)
+    old = values_at_version(instance, base_version) or {}
+    people = _people_of(instance if isinstance(instance, Project) else instance.project)
     return field_changes(model, old, _record_values(instance, model), names, people)

@@ -79,6 +79,8 @@ class Project(models.Model):
     end_note = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # Version of the editable details (name, summary, owner); decisions do not change it.
+    version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = ProjectQuerySet.as_manager()
@@ -258,6 +260,16 @@ class StageStatus(models.TextChoices):
     DONE = "done", "Done"
 
 
+def overdue_stages_q(today: datetime.date, prefix: str = "") -> Q:
+    """Stages still open (not done, no actual end) after their planned end; see Stage.is_overdue.
+
+    `prefix` reaches stages through a relation, e.g. "stages__" from Project.
+    """
+    return Q(**{f"{prefix}planned_end__lt": today, f"{prefix}actual_end__isnull": True}) & ~Q(
+        **{f"{prefix}status": StageStatus.DONE}
+    )
+
+
 class Stage(VersionedDocument):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="stages")
     kind = models.CharField(max_length=20, choices=StageKind.choices)
@@ -293,10 +305,11 @@ class Stage(VersionedDocument):
         return f"{self.get_kind_display()} of {self.project}"
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
-        """Not done although its planned end has passed."""
+        """Still open (not done, no actual end) although its planned end has passed."""
         today = today or timezone.localdate()
         return (
             self.status != StageStatus.DONE
+            and self.actual_end is None
             and self.planned_end is not None
             and self.planned_end < today
         )

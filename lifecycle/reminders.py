@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .models import ProjectStatus, Stage, StageStatus
+from .models import ProjectStatus, Stage, overdue_stages_q
 
 
 def overdue_stages_to_remind():
@@ -16,11 +16,10 @@ def overdue_stages_to_remind():
     today = timezone.localdate()
     return (
         Stage.objects.filter(
+            overdue_stages_q(today),
             project__status=ProjectStatus.ACTIVE,
-            planned_end__lt=today,
             project__owner__isnull=False,
         )
-        .exclude(status=StageStatus.DONE)
         .exclude(project__owner__email="")
         .filter(Q(overdue_reminder_for__isnull=True) | ~Q(overdue_reminder_for=F("planned_end")))
         .select_related("project", "project__owner")

@@ -237,6 +237,11 @@ def project_stop(*, project: Project, by, stop_reason: str, note: str) -> Projec
         raise DecisionError("Choose why the project stops from the list.")
     if stop_reason == StopReason.OTHER and not note.strip():
         raise DecisionError('With "Other", say in a sentence why the project stops.')
+    # The stage the project stopped in ends today, so the timeline shows where it stopped.
+    current = project.stages.get(kind=project.stage)
+    current.actual_end = timezone.localdate()
+    current.version += 1
+    _save_with_author(current, by)
     project.status = ProjectStatus.STOPPED
     project.ended_at = timezone.now()
     project.ended_stage = project.stage
@@ -260,6 +265,11 @@ def project_reopen(*, project: Project, by, reason: str) -> ProjectEvent:
         raise DecisionError("This project is already active.")
     if not reason.strip():
         raise DecisionError("Say why the project is reopened.")
+    if project.status == ProjectStatus.STOPPED:
+        current = project.stages.get(kind=project.stage)
+        current.actual_end = None
+        current.version += 1
+        _save_with_author(current, by)
     project.status = ProjectStatus.ACTIVE
     project.ended_at = None
     project.ended_stage = ""

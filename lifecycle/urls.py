@@ -14,6 +14,7 @@ urlpatterns = [
         projects.project_section,
         name="project_section",
     ),
+    path("projects/<slug:slug>/details/", sections.details_edit, name="details_edit"),
     path("projects/<slug:slug>/charter/", sections.charter_edit, name="charter_edit"),
     path("projects/<slug:slug>/stop-rule/", sections.stop_rule_edit, name="stop_rule_edit"),
     path("projects/<slug:slug>/criteria/new/", sections.criterion_new, name="criterion_new"),

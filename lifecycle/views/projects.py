@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -27,7 +27,7 @@ from ..models import (
     ProjectEvent,
     ProjectStatus,
     StageKind,
-    StageStatus,
+    overdue_stages_q,
 )
 from ..timeline import stage_timeline
 
@@ -39,12 +39,7 @@ def home(request):
     projects = (
         Project.objects.visible_to(request.user)
         .select_related("team", "owner")
-        .annotate(
-            overdue_stages=Count(
-                "stages",
-                filter=Q(stages__planned_end__lt=today) & ~Q(stages__status=StageStatus.DONE),
-            )
-        )
+        .annotate(overdue_stages=Count("stages", filter=overdue_stages_q(today, prefix="stages__")))
         .order_by("name")
     )
     active = [p for p in projects if p.status == ProjectStatus.ACTIVE]
@@ -58,7 +53,6 @@ def home(request):
             "ended": ended,
             "project_count": len(projects),
             "is_manager": request.user.is_portfolio_manager,
-            "can_create": teams_user_can_create_in(request.user).exists(),
         },
     )
 
@@ -130,6 +124,7 @@ def project_detail(request, slug):
 
 
 SECTION_PARTIALS = {
+    "details": "details",
     "charter": "charter",
     "stop-rule": "stop-rule",
     "criteria": "criteria",

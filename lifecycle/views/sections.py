@@ -4,7 +4,11 @@ Every edit carries the version it started from; a save over someone else's newer
 refused with a conflict screen that keeps the user's text (see services.document_save).
 """
 
+import dataclasses
+import datetime
+
 from django.contrib.auth.decorators import login_required
+from django.db.models import Model
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -17,11 +21,13 @@ from ..forms import (
     CharterForm,
     CriterionForm,
     ExitCriterionForm,
+    ProjectDetailsForm,
     RiskForm,
     StageForm,
     StopRuleForm,
 )
-from ..history import changes_since
+from ..history import changes_since, values_at_version
+from ..models import Project
 from .projects import project_page_context
 
 CHANGED_EVENT = "project-changed"
@@ -31,6 +37,9 @@ def _section_saved(request, access, section: str, **extra):
     """After a successful write: the refreshed section for htmx, a redirect otherwise."""
     if not request.htmx:
         return redirect(f"{access.project.get_absolute_url()}#{section}")
+    # Render from the stored state, not from objects loaded before the write.
+    fresh = Project.objects.select_related("team", "owner").get(pk=access.project.pk)
+    access = dataclasses.replace(access, project=fresh)
     response = TemplateResponse(
         request,
         f"lifecycle/project_detail.html#{section}",
@@ -97,14 +106,41 @@ def _conflict(request, access, error, form, fields, expected, section, title, ac
             "by": current.history.order_by("-history_id").first().history_user,
             "at": current.updated_at,
         }
-        # Keep what the user typed, but let a deliberate second save go through.
-        data = form.data.copy()
-        data["version"] = current.version
+        data = _merged_form_data(form, fields, current, expected)
         form = type(form)(data, instance=current, **_form_kwargs_of(form))
         form.is_valid()
     return _form_response(
         request, access, form, title=title, action=action, section=section, conflict=conflict
     )
+
+
+def _merged_form_data(form, fields: dict, current, expected: int):
+    """The user's form, refilled for a deliberate second save after a conflict.
+
+    Fields the user changed keep their text; fields they left as they found them take the
+    current value, so saving again cannot undo a colleague's change to a field the user never
+    touched. The version becomes the current one, so the second save goes through.
+    """
+    data = form.data.copy()
+    data["version"] = current.version
+    base = values_at_version(current, expected)
+    if base is None:
+        return data
+    for name, submitted in fields.items():
+        attname = current._meta.get_field(name).attname
+        if isinstance(submitted, Model):
+            submitted = submitted.pk
+        if submitted == base.get(attname):
+            data[name] = _as_form_value(getattr(current, attname))
+    return data
+
+
+def _as_form_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
 
 
 def _form_kwargs_of(form) -> dict:
@@ -123,6 +159,21 @@ def charter_edit(request, slug):
         section="charter",
         title="Edit the charter",
         action=reverse("lifecycle:charter_edit", args=[slug]),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def details_edit(request, slug):
+    access = get_project_for_editor(request.user, slug)
+    return _edit(
+        request,
+        access,
+        instance=access.project,
+        form_class=ProjectDetailsForm,
+        section="details",
+        title="Edit the project details",
+        action=reverse("lifecycle:details_edit", args=[slug]),
     )
 
 

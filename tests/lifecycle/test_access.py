@@ -13,7 +13,7 @@ def _objects(project, owner):
     risk = add_risk(project, owner)
     stage = project.stages.get(kind="ideation")
     item = stage.exit_criteria.create(text="Problem agreed with the product owner")
-    return {"criterion": criterion, "risk": risk, "item": item}
+    return {"criterion": criterion, "risk": risk, "item": item, "owner": owner}
 
 
 # (url name, kwargs builder, method, needed right, POST data builder)
@@ -21,6 +21,14 @@ VIEWS = [
     ("project_detail", lambda p, o: {}, "get", READ, None),
     ("project_history", lambda p, o: {}, "get", READ, None),
     ("project_section", lambda p, o: {"section": "criteria"}, "get", READ, None),
+    ("details_edit", lambda p, o: {}, "get", EDIT, None),
+    (
+        "details_edit",
+        lambda p, o: {},
+        "post",
+        EDIT,
+        lambda o: {"name": "Renamed", "summary": "", "owner": o["owner"].pk, "version": 1},
+    ),
     ("charter_edit", lambda p, o: {}, "get", EDIT, None),
     ("charter_edit", lambda p, o: {}, "post", EDIT, lambda o: {"problem": "New", "version": 1}),
     ("stop_rule_edit", lambda p, o: {}, "post", EDIT, lambda o: {"text": "Stop", "version": 1}),

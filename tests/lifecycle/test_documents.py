@@ -274,3 +274,81 @@ def test_empty_exit_criterion_is_refused_with_a_message(client, project, editor)
     response = client.post(add, {"text": "  "}, headers=HTMX)
     assert "Write the exit criterion" in response.content.decode()
     assert not project.stages.get(kind="ideation").exit_criteria.exists()
+
+
+def test_editor_renames_the_project_and_changes_its_owner(client, project, editor):
+    client.force_login(editor)
+    response = client.post(
+        reverse("lifecycle:details_edit", args=[project.slug]),
+        {"name": "Churn early warning", "summary": "Spot leavers", "owner": editor.pk,
+         "version": 1},
+    )  # fmt: skip
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert (project.name, project.summary, project.owner) == (
+        "Churn early warning",
+        "Spot leavers",
+        editor,
+    )
+    assert project.slug == "churn-prediction"  # links keep working
+
+
+def test_project_owner_must_be_an_owner_or_editor_of_the_team(client, project, editor, viewer):
+    client.force_login(editor)
+    response = client.post(
+        reverse("lifecycle:details_edit", args=[project.slug]),
+        {"name": "Churn", "summary": "", "owner": viewer.pk, "version": 1},
+    )
+    assert response.status_code == 422
+    project.refresh_from_db()
+    assert project.name == "Churn prediction"
+
+
+def test_a_stage_move_does_not_conflict_with_editing_the_details(client, project, owner, editor):
+    services.project_move_to_stage(project=project, to_stage="prototyping", by=owner, reason="Go")
+    client.force_login(editor)
+    response = client.post(
+        reverse("lifecycle:details_edit", args=[project.slug]),
+        {"name": "Churn prediction", "summary": "New summary", "owner": owner.pk, "version": 1},
+    )
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert (project.summary, project.stage) == ("New summary", "prototyping")
+
+
+def test_saving_after_a_conflict_keeps_the_colleagues_other_fields(client, project, owner, editor):
+    # Both opened version 1. The owner changes the audience; the editor changes the problem.
+    services.document_save(
+        instance=project.charter,
+        fields={"audience": "Retention team"},
+        expected_version=1,
+        by=owner,
+    )
+    client.force_login(editor)
+    form = {
+        "problem": "Customers leave without warning.",
+        "audience": "",
+        "value": "",
+        "behaviour_change": "",
+        "delivery": "",
+        "constraints": "",
+        "version": 1,
+    }
+    content = client.post(charter_url(project), form).content.decode()
+    assert "Customers leave without warning." in content  # the editor's change is kept
+    assert ">\nRetention team</textarea>" in content  # the untouched field is refilled
+
+    form.update(audience="Retention team", version=2)  # what "Save my version" sends
+    client.post(charter_url(project), form)
+    project.charter.refresh_from_db()
+    assert project.charter.problem == "Customers leave without warning."
+    assert project.charter.audience == "Retention team"
+
+
+def test_stopping_ends_the_current_stage_and_reopening_resumes_it(project, owner):
+    services.project_stop(project=project, by=owner, stop_reason="no_data", note="")
+    ideation = project.stages.get(kind="ideation")
+    assert ideation.actual_end is not None
+    assert not ideation.is_overdue()
+    services.project_reopen(project=project, by=owner, reason="Labels found")
+    assert project.stages.get(kind="ideation").actual_end is None

@@ -120,3 +120,34 @@ def test_section_refresh_needs_htmx_and_a_known_section(client, project, owner):
     assert client.get(url, headers={"HX-Request": "true"}).status_code == 200
     bad = reverse("lifecycle:project_section", args=[project.slug, "secrets"])
     assert client.get(bad, headers={"HX-Request": "true"}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(0.85, "0.85"), (12.0, "12"), (1250000.0, "1,250,000"), (0.33333333, "0.3333"), (None, "")],
+)
+def test_metric_numbers_read_as_people_write_them(value, shown):
+    from lifecycle.templatetags.waypoint import number
+
+    assert number(value) == shown
+
+
+def test_new_project_link_is_offered_only_to_people_who_may_start_one(
+    client, project, editor, viewer
+):
+    url = reverse("lifecycle:project_new")
+    client.force_login(viewer)
+    assert url not in client.get(reverse("lifecycle:home")).content.decode()
+    client.force_login(editor)
+    assert url in client.get(reverse("lifecycle:home")).content.decode()
+
+
+def test_details_are_edited_in_place(client, project, editor):
+    client.force_login(editor)
+    response = client.post(
+        reverse("lifecycle:details_edit", args=[project.slug]),
+        {"name": "Churn early warning", "summary": "", "owner": editor.pk, "version": 1},
+        headers={"HX-Request": "true"},
+    )
+    assert response["HX-Retarget"] == "#details"
+    assert "<h1>Churn early warning</h1>" in response.content.decode()
