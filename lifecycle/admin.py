@@ -4,12 +4,15 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import (
     Charter,
     ExitCriterion,
+    Experiment,
     Project,
     ProjectEvent,
+    Reading,
     Risk,
     Stage,
     StopRule,
     SuccessCriterion,
+    Timebox,
 )
 
 
@@ -77,3 +80,37 @@ class ProjectEventAdmin(admin.ModelAdmin):
     search_fields = ["project__name", "reason"]
     list_select_related = ["project", "actor"]
     raw_id_fields = ["project", "actor"]
+
+
+class ExperimentInline(admin.StackedInline):
+    model = Experiment
+    extra = 0
+    fields = ["position", "title", "outcome"]
+    show_change_link = True
+
+
+@admin.register(Timebox)
+class TimeboxAdmin(SimpleHistoryAdmin):
+    list_display = ["project", "week", "likelihood", "updated_at"]
+    search_fields = ["project__name"]
+    list_select_related = ["project"]
+    raw_id_fields = ["project"]
+    inlines = [ExperimentInline]
+
+
+@admin.register(Experiment)
+class ExperimentAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "project", "outcome", "created_at"]
+    list_filter = ["outcome"]
+    search_fields = ["title", "project__name"]
+    list_select_related = ["project"]
+    raw_id_fields = ["project", "timebox", "created_by"]
+
+
+@admin.register(Reading)
+class ReadingAdmin(admin.ModelAdmin):
+    list_display = ["criterion", "project", "value", "at", "source"]
+    list_filter = ["source"]
+    search_fields = ["criterion__name", "project__name"]
+    list_select_related = ["criterion", "project"]
+    raw_id_fields = ["criterion", "project", "experiment", "created_by"]

@@ -337,6 +337,113 @@ class ExitCriterion(models.Model):
         return self.text
 
 
+class Timebox(VersionedDocument):
+    """One ISO week of a project's experiment log: the plan, the review, the likelihood."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="timeboxes")
+    week_start = models.DateField(help_text="The Monday of the ISO week.")
+    review = models.TextField(
+        "Week's review", blank=True, help_text="What the team learned and what changes next."
+    )
+    likelihood = models.PositiveSmallIntegerField(
+        "Likelihood of success",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text="0–100 %: how likely the project is to meet its success criteria.",
+    )
+    likelihood_reason = models.CharField(
+        "Why", max_length=200, blank=True, help_text="One line: what moved the estimate."
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-week_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "week_start"], name="one_timebox_per_week"),
+            models.CheckConstraint(
+                condition=Q(likelihood__isnull=True) | Q(likelihood__lte=100),
+                name="likelihood_is_a_percentage",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.week}"
+
+    @property
+    def week(self) -> str:
+        year, week, _ = self.week_start.isocalendar()
+        return f"{year}-W{week:02d}"
+
+
+class Outcome(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    SUPPORTED = "supported", "Supported"
+    REFUTED = "refuted", "Refuted"
+    INCONCLUSIVE = "inconclusive", "Inconclusive"
+    ABANDONED = "abandoned", "Abandoned"
+
+
+class Experiment(VersionedDocument):
+    """One experiment of a week's plan: planned first, then run and concluded."""
+
+    timebox = models.ForeignKey(Timebox, on_delete=models.CASCADE, related_name="experiments")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="experiments")
+    position = models.PositiveIntegerField(default=0, help_text="Priority in the week's plan.")
+    title = models.CharField(max_length=200)
+    hypothesis = models.TextField(blank=True, help_text="What you expect, and why.")
+    what_was_done = models.TextField("What was done", blank=True)
+    result = models.TextField(blank=True)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.PLANNED)
+    links = models.JSONField(default=list, blank=True, help_text="Notebooks, runs, dashboards.")
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["project", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReadingSource(models.TextChoices):
+    EXPERIMENT = "experiment", "Experiment"
+    PRODUCTION = "production", "Production"
+
+
+class Reading(models.Model):
+    """A measured value of a success criterion at a moment. Append-only."""
+
+    criterion = models.ForeignKey(
+        SuccessCriterion, on_delete=models.CASCADE, related_name="readings"
+    )
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="readings")
+    experiment = models.ForeignKey(
+        Experiment, on_delete=models.SET_NULL, null=True, blank=True, related_name="readings"
+    )
+    value = models.FloatField()
+    at = models.DateTimeField(default=timezone.now)
+    source = models.CharField(
+        max_length=12, choices=ReadingSource.choices, default=ReadingSource.EXPERIMENT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["criterion", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.value:g} at {self.at:%Y-%m-%d}"
+
+
 class EventKind(models.TextChoices):
     CREATED = "created", "Created the project"
     STAGE_MOVED = "stage_moved", "Moved stage"
