@@ -130,6 +130,8 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Uploaded model outputs: a million rows of id, score and two short texts is about 60 MB.
+DEMO_MAX_UPLOAD_BYTES = env.int("DEMO_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)
 
 # Mail: console in development, SMTP (EMAIL_URL=smtp://user:pass@host:587) in production.
 if DEV:

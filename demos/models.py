@@ -1,0 +1,172 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Demo(models.Model):
+    """What a model version does to real examples, shown to stakeholders in plain labels."""
+
+    project = models.ForeignKey("lifecycle.Project", on_delete=models.CASCADE, related_name="demos")
+    title = models.CharField(max_length=160)
+    intro = models.TextField(
+        blank=True, help_text="For the audience: what they are looking at and what to judge."
+    )
+    scale = models.ForeignKey(
+        "RatingScale",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The scale in use now; earlier versions stay in RatingScale.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ScaleKind(models.TextChoices):
+    BANDS = "bands", "Labelled bands"
+    STARS = "stars", "Stars (1–5)"
+    TRAFFIC_LIGHT = "traffic_light", "Traffic light"
+
+
+class RatingScale(models.Model):
+    """One version of a demo's rating scale; never edited, a change adds a version.
+
+    `bands` runs from the highest threshold down: [{"label", "colour", "description", "min"}].
+    A score belongs to the first band whose `min` it reaches; the last band's min is 0.
+    """
+
+    demo = models.ForeignKey(Demo, on_delete=models.CASCADE, related_name="scales")
+    version = models.PositiveIntegerField()
+    kind = models.CharField(max_length=16, choices=ScaleKind.choices, default=ScaleKind.BANDS)
+    bands = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["demo", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["demo", "version"], name="one_scale_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.demo} scale v{self.version}"
+
+
+class Dataset(models.Model):
+    """The outputs of one model version on the demo's examples.
+
+    Built by an upload job; stakeholders see it only once `ready` (completely stored).
+    """
+
+    demo = models.ForeignKey(Demo, on_delete=models.CASCADE, related_name="datasets")
+    model_version = models.CharField(max_length=80)
+    ready = models.BooleanField(default=False)
+    classes = models.JSONField(
+        default=list, blank=True, help_text="Class names, for multi-class outputs."
+    )
+    display_columns = models.JSONField(default=list, blank=True)
+    row_count = models.PositiveIntegerField(default=0)
+    scale = models.ForeignKey(
+        RatingScale,
+        on_delete=models.PROTECT,
+        related_name="datasets",
+        help_text="The scale its labels were computed with.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["demo", "model_version"], name="one_dataset_per_model_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.demo}: {self.model_version}"
+
+    @property
+    def is_multiclass(self) -> bool:
+        return bool(self.classes)
+
+
+class Example(models.Model):
+    """One row of model output: its score (or top class) and the columns to show."""
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="examples")
+    row = models.PositiveIntegerField(help_text="Line of the data row in the uploaded file.")
+    external_id = models.CharField(max_length=200)
+    # The band (label) is not stored: it follows from the score and the scale in use, so a new
+    # scale takes effect at once, without rewriting a million rows.
+    score = models.FloatField(help_text="The score, or the top class's probability.")
+    top_class = models.CharField(max_length=120, blank=True)
+    fields = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["dataset", "row"]
+        constraints = [
+            models.UniqueConstraint(fields=["dataset", "external_id"], name="one_example_per_id")
+        ]
+        indexes = [models.Index(fields=["dataset", "score"])]
+
+    def __str__(self) -> str:
+        return self.external_id
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
+class UploadJob(models.Model):
+    """Processing of one uploaded file. The UI and the API poll this row for progress."""
+
+    demo = models.ForeignKey(Demo, on_delete=models.CASCADE, related_name="upload_jobs")
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True, help_text="A one-line summary of what went wrong.")
+    problems = models.JSONField(
+        default=list, blank=True, help_text="The full report: [{message, column?, rows?}]."
+    )
+    file = models.FileField(upload_to="uploads/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    model_version = models.CharField(max_length=80)
+    id_column = models.CharField(max_length=120, default="id")
+    score_column = models.CharField(max_length=120, blank=True, default="score")
+    class_columns = models.JSONField(default=list, blank=True)
+    display_columns = models.JSONField(default=list, blank=True)
+    dataset = models.ForeignKey(
+        Dataset, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)

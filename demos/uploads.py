@@ -1,0 +1,348 @@
+"""Model outputs uploaded to a demo: read, validate, label and store them.
+
+Everything is checked before anything is stored. Rows go in by chunks so the job can report
+progress; the dataset becomes visible only once complete, and a failure removes what was stored,
+so a bad or interrupted upload leaves nothing behind. Running a job twice never duplicates rows.
+"""
+
+import csv
+import itertools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .models import Dataset, JobStatus, UploadJob
+
+CHUNK_ROWS = 50_000
+ROWS_LISTED = 10  # how many row numbers a problem lists before summarising
+
+
+@dataclass
+class Problem:
+    message: str
+    column: str = ""
+    rows: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"message": self.message, "column": self.column, "rows": self.rows}
+
+
+class InvalidUpload(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__(problems[0].message)
+        self.problems = problems
+
+
+def max_upload_bytes() -> int:
+    return settings.DEMO_MAX_UPLOAD_BYTES
+
+
+def _rows_text(lines: list[int], total: int) -> str:
+    shown = ", ".join(str(n) for n in lines[:ROWS_LISTED])
+    more = f" and {total - ROWS_LISTED} more" if total > ROWS_LISTED else ""
+    return f"line{'s' if total > 1 else ''} {shown}{more}"
+
+
+def _is_json_lines(name: str, head: bytes) -> bool:
+    if name.lower().endswith((".jsonl", ".ndjson", ".json")):
+        return True
+    return head.lstrip().startswith(b"{")
+
+
+def read_table(path: Path, name: str, columns: list[str]) -> tuple[pd.DataFrame, int, list[str]]:
+    """The uploaded rows (only the `columns` needed, as text), the file line of the first data
+    row, and every column name the file has (for messages)."""
+    size = path.stat().st_size
+    if size > max_upload_bytes():
+        raise InvalidUpload(
+            [
+                Problem(
+                    f"The file is {size / 1e6:.1f} MB; the limit is "
+                    f"{max_upload_bytes() / 1e6:.0f} MB. Split it into several uploads or "
+                    "leave out columns you do not show."
+                )
+            ]
+        )
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    if not head.strip():
+        raise InvalidUpload([Problem("The file is empty. Upload a CSV or JSON lines file.")])
+    try:
+        if _is_json_lines(name, head):
+            frame = pd.read_json(path, lines=True, dtype=False, encoding="utf-8")
+            first_line, all_columns = 1, [str(c) for c in frame.columns]
+        else:
+            all_columns = list(pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns)
+            frame = pd.read_csv(
+                path,
+                dtype=str,
+                keep_default_na=False,
+                encoding="utf-8-sig",
+                usecols=lambda column: column in columns,
+            )
+            first_line = 2  # line 1 is the header
+    except UnicodeDecodeError as error:
+        raise InvalidUpload(
+            [
+                Problem(
+                    f"The file is not UTF-8 text (byte 0x{error.object[error.start]:02x} at "
+                    f"position {error.start}). Save it as UTF-8, e.g. “CSV UTF-8” in Excel."
+                )
+            ]
+        ) from None
+    except (ValueError, pd.errors.ParserError, csv.Error) as error:
+        raise InvalidUpload(
+            [Problem(f"The file could not be read as CSV or JSON lines: {error}".strip())]
+        ) from None
+    if frame.empty:
+        raise InvalidUpload([Problem("The file has no data rows, only a header.")])
+    return frame, first_line, all_columns
+
+
+@dataclass
+class Columns:
+    id: str
+    score: str
+    classes: list[str]
+    display: list[str]
+
+    @classmethod
+    def of(cls, job: UploadJob) -> "Columns":
+        return cls(job.id_column, job.score_column, list(job.class_columns), job.display_columns)
+
+    @property
+    def needed(self) -> list[str]:
+        scores = self.classes or [self.score]
+        return list(dict.fromkeys([self.id, *scores, *self.display]))
+
+
+def _check_numbers(frame, column, first_line) -> tuple[np.ndarray, list[Problem]]:
+    raw = frame[column]
+    values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+    problems = []
+    not_numbers = np.flatnonzero(np.isnan(values))
+    if len(not_numbers):
+        lines = (not_numbers + first_line).tolist()
+        examples = ", ".join(repr(str(raw.iloc[i])) for i in not_numbers[:3])
+        problems.append(
+            Problem(
+                f"“{column}” must be a number from 0 to 1; {_rows_text(lines, len(lines))} "
+                f"hold {examples}.",
+                column,
+                lines[:ROWS_LISTED],
+            )
+        )
+    outside = np.flatnonzero((values < 0) | (values > 1))
+    if len(outside):
+        lines = (outside + first_line).tolist()
+        examples = ", ".join(f"{values[i]:g}" for i in outside[:3])
+        problems.append(
+            Problem(
+                f"“{column}” must be between 0 and 1 (a probability); "
+                f"{_rows_text(lines, len(lines))} hold {examples}. Rescale the scores first.",
+                column,
+                lines[:ROWS_LISTED],
+            )
+        )
+    return values, problems
+
+
+def validate(frame: pd.DataFrame, columns: Columns, first_line: int, all_columns) -> dict:
+    """Everything wrong with the rows, all at once; or the clean arrays to store."""
+    missing = [name for name in columns.needed if name not in frame.columns]
+    if missing:
+        found = ", ".join(f"“{c}”" for c in all_columns[:20]) or "none"
+        raise InvalidUpload(
+            [
+                Problem(
+                    f"Missing column “{name}”. The file has the columns {found}; "
+                    "choose the right column names or rename them in the file.",
+                    name,
+                )
+                for name in missing
+            ]
+        )
+    problems: list[Problem] = []
+    ids = frame[columns.id].astype(str).str.strip()
+    empty = np.flatnonzero((ids == "") | (ids == "nan") | (ids == "None"))
+    if len(empty):
+        lines = (empty + first_line).tolist()
+        problems.append(
+            Problem(
+                f"Every row needs an id in “{columns.id}”; {_rows_text(lines, len(lines))} "
+                "have none.",
+                columns.id,
+                lines[:ROWS_LISTED],
+            )
+        )
+    duplicated = ids.duplicated(keep=False) & (ids != "")
+    if duplicated.any():
+        positions = np.flatnonzero(duplicated.to_numpy())
+        lines = (positions + first_line).tolist()
+        sample = ", ".join(f"“{ids.iloc[i]}”" for i in positions[:3])
+        problems.append(
+            Problem(
+                f"Ids must be unique; {sample} appear more than once "
+                f"({_rows_text(lines, len(lines))}).",
+                columns.id,
+                lines[:ROWS_LISTED],
+            )
+        )
+    too_long = np.flatnonzero(ids.str.len().to_numpy() > 200)
+    if len(too_long):
+        lines = (too_long + first_line).tolist()
+        problems.append(
+            Problem(
+                f"Ids are at most 200 characters; {_rows_text(lines, len(lines))} are longer.",
+                columns.id,
+                lines[:ROWS_LISTED],
+            )
+        )
+    if columns.classes:
+        matrix = []
+        for name in columns.classes:
+            values, column_problems = _check_numbers(frame, name, first_line)
+            problems += column_problems
+            matrix.append(values)
+        stacked = np.vstack(matrix)
+        top = np.nan_to_num(stacked, nan=-1).argmax(axis=0)
+        scores = stacked[top, np.arange(stacked.shape[1])]
+        top_classes = np.asarray(columns.classes, dtype=object)[top]
+    else:
+        scores, column_problems = _check_numbers(frame, columns.score, first_line)
+        problems += column_problems
+        top_classes = None
+    if problems:
+        raise InvalidUpload(problems)
+    return {"ids": ids.to_numpy(dtype=object), "scores": scores, "top_classes": top_classes}
+
+
+def _display_json(frame: pd.DataFrame, display: list[str]) -> list[str]:
+    if not display:
+        return ["{}"] * len(frame)
+    shown = frame[display].astype(str).replace({"nan": "", "None": ""})
+    return shown.to_json(orient="records", lines=True, force_ascii=False).splitlines()
+
+
+INSERT = (
+    "INSERT INTO demos_example (dataset_id, row, external_id, score, top_class, fields) "
+    "VALUES (%s, %s, %s, %s, %s, %s)"
+)
+
+
+def _store_rows(job: UploadJob, dataset: Dataset, frame, checked, first_line) -> None:
+    total = len(frame)
+    rows = zip(
+        itertools.repeat(dataset.pk, total),
+        range(first_line, first_line + total),
+        checked["ids"].tolist(),
+        checked["scores"].tolist(),
+        checked["top_classes"].tolist() if checked["top_classes"] is not None else [""] * total,
+        _display_json(frame, dataset.display_columns),
+        strict=True,
+    )
+    stored = 0
+    while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(INSERT, chunk)
+        stored += len(chunk)
+        # Reading and checking took the first 20 %; storing the rest.
+        UploadJob.objects.filter(pk=job.pk).update(progress=20 + int(75 * stored / total))
+
+
+def _fail(job: UploadJob, problems: list[Problem]) -> None:
+    job.status = JobStatus.FAILED
+    job.problems = [p.as_dict() for p in problems]
+    job.error = (
+        problems[0].message
+        if len(problems) == 1
+        else (f"{len(problems)} problems: {problems[0].message}")
+    )
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "problems", "error", "finished_at"])
+
+
+def upload_process(job_id: int) -> None:
+    """Run an upload job to the end. Safe to run again (a retry, a redelivered task)."""
+    job = UploadJob.objects.select_related("demo", "demo__scale").get(pk=job_id)
+    if job.is_finished:
+        return
+    if job.dataset_id:  # a previous attempt stopped half-way: start again from nothing
+        Dataset.objects.filter(pk=job.dataset_id, ready=False).delete()
+    UploadJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING, started_at=timezone.now(), progress=0, dataset=None
+    )
+    columns = Columns.of(job)
+    try:
+        frame, first_line, all_columns = read_table(
+            Path(job.file.path), job.original_name, columns.needed
+        )
+        UploadJob.objects.filter(pk=job.pk).update(progress=10)
+        checked = validate(frame, columns, first_line, all_columns)
+        if Dataset.objects.filter(demo=job.demo, model_version=job.model_version).exists():
+            raise InvalidUpload(
+                [
+                    Problem(
+                        f"This demo already has outputs of model version “{job.model_version}”. "
+                        "Give this upload a new version name."
+                    )
+                ]
+            )
+    except InvalidUpload as invalid:
+        _fail(job, invalid.problems)
+        _remove_file(job)
+        return
+    UploadJob.objects.filter(pk=job.pk).update(progress=20)
+
+    dataset = Dataset.objects.create(
+        demo=job.demo,
+        model_version=job.model_version,
+        classes=columns.classes,
+        display_columns=columns.display,
+        scale=job.demo.scale,
+        created_by=job.created_by,
+    )
+    UploadJob.objects.filter(pk=job.pk).update(dataset=dataset)
+    try:
+        _store_rows(job, dataset, frame, checked, first_line)
+        with transaction.atomic():
+            Dataset.objects.filter(pk=dataset.pk).update(ready=True, row_count=len(frame))
+            UploadJob.objects.filter(pk=job.pk).update(
+                status=JobStatus.SUCCEEDED, progress=100, finished_at=timezone.now()
+            )
+    except Exception:
+        dataset.delete()  # nothing half-stored stays behind
+        raise
+    _remove_file(job)
+
+
+def _remove_file(job: UploadJob) -> None:
+    """The rows are stored (or refused): the uploaded file is not needed any more."""
+    if job.file:
+        job.file.delete(save=False)
+        UploadJob.objects.filter(pk=job.pk).update(file="")
+
+
+def save_upload(*, demo, uploaded, model_version: str, columns: Columns, by) -> UploadJob:
+    """Keep an uploaded file and queue its processing once the transaction commits."""
+    from .tasks import process_upload
+
+    job = UploadJob(
+        demo=demo,
+        original_name=Path(uploaded.name).name[:255],
+        model_version=model_version,
+        id_column=columns.id,
+        score_column=columns.score,
+        class_columns=columns.classes,
+        display_columns=columns.display,
+        created_by=by,
+    )
+    job.file.save(job.original_name, uploaded, save=False)
+    job.save()
+    process_upload.delay_on_commit(job.pk)
+    return job
