@@ -1,6 +1,13 @@
+import uuid
+
 from django.conf import settings
+from django.core import signing
 from django.db import models
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+
+SHARE_LINK_SALT = "waypoint.demos.share-link"
 
 
 class Demo(models.Model):
@@ -170,3 +177,107 @@ class UploadJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+
+class ShareLink(models.Model):
+    """A link that opens one demo without an account: signed, revocable, expiring.
+
+    The URL carries `public_id` signed with the site's secret, so links cannot be guessed or
+    forged; revoking or expiring is checked against this row on every visit.
+    """
+
+    demo = models.ForeignKey(Demo, on_delete=models.CASCADE, related_name="share_links")
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    viewer_name = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="Optional: who the link is for, e.g. “Head of support”.",
+    )
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    view_count = models.PositiveIntegerField(default=0)
+    last_viewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.demo} for {self.viewer_name or 'anyone with the link'}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("demos:shared_demo", args=[self.token])
+
+    @property
+    def token(self) -> str:
+        return signing.Signer(salt=SHARE_LINK_SALT).sign(self.public_id.hex)
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_usable(self) -> bool:
+        return not self.is_revoked and not self.is_expired
+
+    @classmethod
+    def public_id_from_token(cls, token: str) -> uuid.UUID | None:
+        """The link id a token was signed for, or None for a forged or mangled token."""
+        try:
+            return uuid.UUID(hex=signing.Signer(salt=SHARE_LINK_SALT).unsign(token))
+        except (signing.BadSignature, ValueError):
+            return None
+
+
+class Verdict(models.TextChoices):
+    AGREE = "agree", "Agree"
+    DISAGREE = "disagree", "Disagree"
+    UNSURE = "unsure", "Not sure"
+
+
+class Feedback(models.Model):
+    """A stakeholder's judgement of one example: through a share link or signed in."""
+
+    example = models.ForeignKey(Example, on_delete=models.CASCADE, related_name="feedback")
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="feedback")
+    link = models.ForeignKey(
+        ShareLink, on_delete=models.SET_NULL, null=True, blank=True, related_name="feedback"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="demo_feedback",
+    )
+    verdict = models.CharField(max_length=10, choices=Verdict.choices)
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            # One judgement per example per person: changing your mind updates it.
+            models.UniqueConstraint(
+                fields=["example", "user"],
+                condition=Q(user__isnull=False),
+                name="one_feedback_per_user",
+            ),
+            models.UniqueConstraint(
+                fields=["example", "link"],
+                condition=Q(user__isnull=True, link__isnull=False),
+                name="one_feedback_per_link",
+            ),
+        ]
+        indexes = [models.Index(fields=["dataset", "verdict"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_verdict_display()} on {self.example}"

@@ -1,10 +1,22 @@
 """Writes to demos: creating them and changing their rating scale."""
 
-from django.db import transaction
-from django.db.models import Max
+import datetime
 
-from .models import Dataset, Demo, RatingScale, ScaleKind
-from .scales import PRESETS, bands_to_json, validate_bands
+from django.db import transaction
+from django.db.models import Count, F, Max, Q
+from django.utils import timezone
+
+from .models import (
+    Dataset,
+    Demo,
+    Example,
+    Feedback,
+    RatingScale,
+    ScaleKind,
+    ShareLink,
+    Verdict,
+)
+from .scales import PRESETS, Band, band_expression, bands_to_json, validate_bands
 
 
 @transaction.atomic
@@ -37,3 +49,74 @@ def scale_change(*, demo: Demo, kind: str, bands: list[dict], by) -> RatingScale
     demo.save(update_fields=["scale"])
     Dataset.objects.filter(demo=demo, classes=[]).update(scale=scale)
     return scale
+
+
+def share_link_create(*, demo: Demo, viewer_name: str = "", days: int = 14, by) -> ShareLink:
+    if not 1 <= days <= 365:
+        raise ValueError("A link lasts from 1 to 365 days.")
+    return ShareLink.objects.create(
+        demo=demo,
+        viewer_name=viewer_name.strip(),
+        expires_at=timezone.now() + datetime.timedelta(days=days),
+        created_by=by,
+    )
+
+
+def share_link_revoke(*, link: ShareLink) -> ShareLink:
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+    return link
+
+
+def share_link_count_view(*, link: ShareLink) -> None:
+    ShareLink.objects.filter(pk=link.pk).update(
+        view_count=F("view_count") + 1, last_viewed_at=timezone.now()
+    )
+
+
+def feedback_record(
+    *, example: Example, verdict: str, comment: str = "", link: ShareLink | None = None, user=None
+) -> Feedback:
+    """A stakeholder's judgement; giving one again for the same example replaces it."""
+    if verdict not in Verdict.values:
+        raise ValueError("Choose agree, disagree or not sure.")
+    if user is not None and not user.is_authenticated:
+        user = None
+    if user is None and link is None:
+        raise ValueError("Feedback comes from a signed-in person or through a share link.")
+    key = {"example": example, "user": user} if user else {"example": example, "link": link}
+    if user is None:
+        key["user__isnull"] = True
+    feedback, _ = Feedback.objects.update_or_create(
+        **key,
+        defaults={
+            "verdict": verdict,
+            "comment": comment.strip()[:2000],
+            "dataset_id": example.dataset_id,
+            "link": link,
+        },
+    )
+    return feedback
+
+
+def agreement_by_band(dataset: Dataset, bands: list[Band]) -> list[dict]:
+    """Per band: how many examples were judged, and the share of agreement. One query."""
+    rows = (
+        Feedback.objects.filter(dataset=dataset)
+        .annotate(band=band_expression(bands, field="example__score"))
+        .values("band")
+        .annotate(
+            judged=Count("id"),
+            agree=Count("id", filter=Q(verdict=Verdict.AGREE)),
+            disagree=Count("id", filter=Q(verdict=Verdict.DISAGREE)),
+        )
+        .order_by("band")
+    )
+    by_band = {row["band"]: row for row in rows}
+    result = []
+    for index, band in enumerate(bands):
+        row = by_band.get(index, {"judged": 0, "agree": 0, "disagree": 0})
+        rate = row["agree"] / row["judged"] if row["judged"] else None
+        result.append({**row, "band": band, "agreement": rate})
+    return result
