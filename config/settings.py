@@ -43,9 +43,11 @@ INSTALLED_APPS = [
     "template_partials",
     "simple_history",
     "csp",
+    "ninja",  # serves the API docs page's Swagger UI from its own static files (no CDN)
     "accounts",
     "lifecycle",
     "demos",
+    "api",
 ]
 
 MIDDLEWARE = [

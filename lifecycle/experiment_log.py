@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -21,6 +21,7 @@ from .models import (
     SuccessCriterion,
     Timebox,
 )
+from .services import document_save
 
 MAX_READINGS_PER_CALL = 1000
 
@@ -73,9 +74,13 @@ def _clean_value(value: Any, where: str) -> float:
     return float(value)
 
 
-def _build_readings(
+SOURCES = frozenset(ReadingSource.values)
+
+
+def _reading_rows(
     project: Project, readings: list[ReadingInput], by, experiment: Experiment | None = None
-) -> list[Reading]:
+) -> list[tuple]:
+    """Checked rows for `_insert_readings`, or a LogError naming the first bad reading."""
     if len(readings) > MAX_READINGS_PER_CALL:
         raise LogError(
             f"{len(readings)} readings in one call; send at most {MAX_READINGS_PER_CALL} "
@@ -83,32 +88,52 @@ def _build_readings(
         )
     criteria = criteria_by_name(project, {r.criterion for r in readings})
     now = timezone.now()
+    experiment_id = experiment.pk if experiment else None
+    by_id = by.pk if by is not None and by.is_authenticated else None
     rows = []
     for index, reading in enumerate(readings):
         where = f"Reading {index + 1} ({reading.criterion})"
-        if reading.source not in ReadingSource.values:
+        if reading.source not in SOURCES:
             raise LogError(f'{where}: the source must be "experiment" or "production".')
         if reading.at is not None and timezone.is_naive(reading.at):
             raise LogError(f"{where}: give the time with a time zone, e.g. 2026-11-20T14:00:00Z.")
         rows.append(
-            Reading(
-                criterion=criteria[reading.criterion],
-                project=project,
-                experiment=experiment,
-                value=_clean_value(reading.value, where),
-                at=reading.at or now,
-                source=reading.source,
-                created_by=by,
+            (
+                criteria[reading.criterion].pk,
+                project.pk,
+                experiment_id,
+                _clean_value(reading.value, where),
+                reading.at or now,
+                reading.source,
+                by_id,
             )
         )
     return rows
 
 
+def _insert_readings(rows: list[tuple]) -> None:
+    """One prepared INSERT run for every row.
+
+    Readings arrive a thousand at a time from training scripts; building a model instance per
+    row and bulk_create's split into 999-parameter statements on SQLite cost ten times more.
+    """
+    if not rows:
+        return
+    table = Reading._meta.db_table
+    columns = "criterion_id, project_id, experiment_id, value, at, source, created_by_id"
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s)",  # noqa: S608
+            [(*row[:4], adapt(row[4]), *row[5:]) for row in rows],
+        )
+
+
 @transaction.atomic
 def readings_add(*, project: Project, readings: list[ReadingInput], by) -> int:
     """Store a batch of readings: all of them, or none if any is wrong."""
-    rows = _build_readings(project, readings, by)
-    Reading.objects.bulk_create(rows, batch_size=MAX_READINGS_PER_CALL)
+    rows = _reading_rows(project, readings, by)
+    _insert_readings(rows)
     return len(rows)
 
 
@@ -151,8 +176,7 @@ def experiment_add(
     )
     experiment._history_user = by
     experiment.save()
-    rows = _build_readings(project, list(readings or []), by, experiment=experiment)
-    Reading.objects.bulk_create(rows)
+    _insert_readings(_reading_rows(project, list(readings or []), by, experiment=experiment))
     if likelihood is not None:
         timebox_set_likelihood(
             timebox=timebox, likelihood=likelihood, reason=likelihood_reason, by=by
@@ -169,3 +193,62 @@ def timebox_set_likelihood(*, timebox: Timebox, likelihood: int, reason: str, by
     timebox._history_user = by
     timebox.save()
     return timebox
+
+
+# Used by the weekly log page (lifecycle/views/log.py).
+
+
+@transaction.atomic
+def timebox_review_save(
+    *,
+    project: Project,
+    week_start: datetime.date,
+    fields: dict[str, Any],
+    expected_version: int | None,
+    by,
+) -> Timebox:
+    """Save the week's review and likelihood, creating the week's timebox on first use.
+
+    `expected_version` is the version the form was opened at; None when the week had no timebox
+    yet. A stale version raises services.EditConflict, like any other document.
+    """
+    timebox = timebox_for_week(project=project, week_start=week_start, by=by)
+    return document_save(
+        instance=timebox, fields=fields, expected_version=expected_version or 1, by=by
+    )
+
+
+@transaction.atomic
+def experiment_move(*, experiment: Experiment, direction: str, by) -> None:
+    """Move an experiment one place up (higher priority) or down in its week's plan.
+
+    The plan is renumbered 1..n, so positions stay distinct whatever wrote them. The version is
+    left alone: a new priority must not turn someone's open edit of the text into a conflict.
+    """
+    if direction not in ("up", "down"):
+        raise LogError('Move an experiment "up" or "down".')
+    plan = list(
+        Experiment.objects.select_for_update()
+        .filter(timebox_id=experiment.timebox_id)
+        .order_by("position", "id")
+    )
+    index = next((i for i, item in enumerate(plan) if item.pk == experiment.pk), None)
+    if index is None:
+        return  # deleted meanwhile
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(plan):
+        return  # already first (or last): nothing to do
+    plan[index], plan[other] = plan[other], plan[index]
+    for position, item in enumerate(plan, start=1):
+        if item.position != position:
+            item.position = position
+            item._history_user = by
+            item.save(update_fields=["position"])
+
+
+@transaction.atomic
+def experiment_readings_add(*, experiment: Experiment, readings: list[ReadingInput], by) -> int:
+    """Store readings measured by `experiment`: all of them, or none if any is wrong."""
+    rows = _reading_rows(experiment.project, readings, by, experiment=experiment)
+    _insert_readings(rows)
+    return len(rows)

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.validators import URLValidator
 
 from accounts.models import Role, Team
 
@@ -7,6 +8,7 @@ from .models import (
     Charter,
     Direction,
     ExitCriterion,
+    Experiment,
     Project,
     Risk,
     Stage,
@@ -14,6 +16,7 @@ from .models import (
     StopReason,
     StopRule,
     SuccessCriterion,
+    Timebox,
 )
 
 # <input type="date"> only understands ISO dates, whatever the site's locale.
@@ -246,3 +249,136 @@ class ReopenForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Say why the project is reopened."},
     )
+
+
+# The weekly experiment log (lifecycle/views/log.py).
+
+MAX_LINKS = 20
+LINK_CHECK = URLValidator(schemes=["http", "https"])
+
+
+class ExperimentForm(VersionedForm):
+    links = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Notebooks, runs, dashboards: one http(s) link per line.",
+    )
+
+    class Meta:
+        model = Experiment
+        fields = ["title", "hypothesis", "what_was_done", "result", "outcome", "links"]
+        widgets = {
+            "hypothesis": forms.Textarea(attrs={"rows": 2}),
+            "what_was_done": forms.Textarea(attrs={"rows": 2}),
+            "result": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "hypothesis": "What you expect, and why. Markdown allowed.",
+            "outcome": "Keep “Planned” until it has run.",
+        }
+        error_messages = {
+            "title": {"required": "Give the experiment a short title."},
+        }
+
+    def __init__(self, *args, **kwargs):
+        instance = kwargs.get("instance")
+        if instance is not None and instance.pk:
+            # Unique ids: several experiment forms can be open on the log page at once.
+            kwargs.setdefault("auto_id", f"experiment-{instance.pk}-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["hypothesis"].required = True
+        self.fields["hypothesis"].error_messages["required"] = (
+            "Write the hypothesis: what you expect to happen, and why."
+        )
+        if self.instance.pk and not self.is_bound:
+            self.initial["links"] = "\n".join(self.instance.links or [])
+
+    def clean_title(self):
+        return self.cleaned_data["title"].strip()
+
+    def clean_links(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["links"].splitlines()]
+        links = [line for line in lines if line]
+        if len(links) > MAX_LINKS:
+            raise forms.ValidationError(f"Keep it to {MAX_LINKS} links or fewer.")
+        for number, link in enumerate(links, start=1):
+            try:
+                LINK_CHECK(link)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    f"Link {number} (“{link[:80]}”) is not a web address. Give full "
+                    "http:// or https:// links, one per line."
+                ) from None
+        return links
+
+
+class TimeboxForm(VersionedForm):
+    class Meta:
+        model = Timebox
+        fields = ["likelihood", "likelihood_reason", "review"]
+        widgets = {
+            "likelihood": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
+            "review": forms.Textarea(attrs={"rows": 4}),
+        }
+        labels = {
+            "likelihood": "Likelihood of success (%)",
+            "likelihood_reason": "Why, in one line",
+        }
+        help_texts = {
+            "likelihood": "0–100: how likely the project is to meet its success criteria now.",
+            "review": "What the team learned this week and what changes next. Markdown allowed.",
+        }
+        error_messages = {
+            "likelihood": {
+                "invalid": "Give the likelihood as a whole number from 0 to 100, without “%”.",
+                "min_value": "The likelihood is a percentage: from 0 to 100.",
+                "max_value": "The likelihood is a percentage: from 0 to 100.",
+            },
+            "likelihood_reason": {
+                "max_length": "Keep the reason to one line (200 characters at most).",
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        instance = kwargs.get("instance")
+        if instance is not None and instance.week_start:
+            kwargs.setdefault("auto_id", f"week-{instance.week}-%s")
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("likelihood") is not None and not data.get("likelihood_reason", "").strip():
+            self.add_error(
+                "likelihood_reason", "Say in one line what moved the estimate (or kept it)."
+            )
+        return data
+
+
+class ReadingForm(forms.Form):
+    """One metric reading of a success criterion, measured by an experiment."""
+
+    criterion = forms.TypedChoiceField(
+        coerce=int,
+        error_messages={
+            "required": "Choose the success criterion this value measures.",
+            "invalid_choice": "Choose one of this project's success criteria.",
+        },
+    )
+    value = forms.FloatField(
+        error_messages={
+            "required": "Give the measured value.",
+            "invalid": "The value must be a number, for example 0.71 or 12.5.",
+        },
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = {criterion.pk: criterion for criterion in criteria}
+        self.fields["criterion"].choices = [
+            ("", "Choose a criterion"),
+            *((criterion.pk, criterion.name) for criterion in criteria),
+        ]
+
+    def clean_criterion(self):
+        return self.criteria[self.cleaned_data["criterion"]]

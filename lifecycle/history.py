@@ -11,10 +11,32 @@ from django.db.models import Model
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Charter, ExitCriterion, Project, Risk, Stage, StopRule, SuccessCriterion
+from .models import (
+    Charter,
+    ExitCriterion,
+    Experiment,
+    Project,
+    Risk,
+    Stage,
+    StopRule,
+    SuccessCriterion,
+    Timebox,
+)
+from .weeks import week_label
 
 # Bookkeeping fields that change on every save and mean nothing to a reader.
-HIDDEN_FIELDS = {"id", "version", "position", "project_id", "stage_id", "created_at"}
+HIDDEN_FIELDS = {
+    "id",
+    "version",
+    "position",
+    "project_id",
+    "stage_id",
+    "created_at",
+    # The log's bookkeeping: the week is in the entry's title, the author in its byline.
+    "timebox_id",
+    "week_start",
+    "created_by_id",
+}
 
 
 @dataclass
@@ -46,6 +68,8 @@ def _shown(value: Any, model_field, people: dict[int, str]) -> str:
         return "yes" if value else "no"
     if isinstance(value, float):
         return f"{value:g}"
+    if isinstance(value, list):  # JSON lists, e.g. an experiment's links: one item per line
+        return "\n".join(str(item) for item in value)
     return str(value)
 
 
@@ -106,6 +130,8 @@ SECTIONS: list[tuple[type[Model], str, str]] = [
     (Risk, "Risk", "project_id"),
     (Stage, "Stage", "project_id"),
     (ExitCriterion, "Exit criterion", "stage__project_id"),
+    (Timebox, "Week", "project_id"),
+    (Experiment, "Experiment", "project_id"),
 ]
 
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
@@ -116,6 +142,8 @@ def _title(model: type[Model], record) -> str:
         return record.get_kind_display()
     if model in (Charter, StopRule):
         return ""
+    if model is Timebox:
+        return week_label(record.week_start)
     for name in ("name", "title", "text"):
         if hasattr(record, name):
             return getattr(record, name)

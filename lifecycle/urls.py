@@ -1,6 +1,8 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from .views import decisions, projects, sections
+from .views import decisions, log, projects, sections
+
+register_converter(log.WeekConverter, "week")
 
 app_name = "lifecycle"
 
@@ -53,4 +55,28 @@ urlpatterns = [
     path("projects/<slug:slug>/ship/", decisions.project_ship, name="project_ship"),
     path("projects/<slug:slug>/stop/", decisions.project_stop, name="project_stop"),
     path("projects/<slug:slug>/reopen/", decisions.project_reopen, name="project_reopen"),
+    # The weekly experiment log
+    path("projects/<slug:slug>/log/", log.log_page, name="project_log"),
+    path("projects/<slug:slug>/log/<week:monday>/", log.log_week, name="log_week"),
+    path("projects/<slug:slug>/log/<week:monday>/plan/", log.experiment_new, name="experiment_new"),
+    path(
+        "projects/<slug:slug>/log/<week:monday>/review/",
+        log.week_review_edit,
+        name="week_review_edit",
+    ),
+    path(
+        "projects/<slug:slug>/log/experiments/<int:pk>/",
+        log.experiment_edit,
+        name="experiment_edit",
+    ),
+    path(
+        "projects/<slug:slug>/log/experiments/<int:pk>/move/",
+        log.experiment_move,
+        name="experiment_move",
+    ),
+    path(
+        "projects/<slug:slug>/log/experiments/<int:pk>/readings/",
+        log.reading_add,
+        name="reading_add",
+    ),
 ]

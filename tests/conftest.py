@@ -5,6 +5,9 @@ from django.contrib.auth.models import Group, Permission
 
 from .factories import make_project, make_team, make_user
 
+# Browser fixtures (one Chromium per session) are shared by every folder that drives a page.
+pytest_plugins = ["tests.browser_fixtures"]
+
 REQUIRED_SERVICES = (
     "The test suite runs against PostgreSQL and Redis, which `make test` starts for the run "
     "(and installs with apt-get when missing). Run `make test`, or `make test ARGS='tests/x.py'` "

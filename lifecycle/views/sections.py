@@ -49,8 +49,12 @@ def _section_saved(request, access, section: str, **extra):
     return trigger_client_event(response, CHANGED_EVENT)
 
 
-def _form_response(request, access, form, *, title, action, section, conflict=None):
-    """The edit form: as a fragment for htmx, inside a full page otherwise."""
+def _form_response(request, access, form, *, title, action, section, conflict=None, place=None):
+    """The edit form: as a fragment for htmx, inside a full page otherwise.
+
+    `place` overrides where Cancel and the crumbs lead (`cancel_url` and `cancel_target` for
+    htmx, `back_url` and `back_label` without it); by default, the one-pager's `section`.
+    """
     if conflict is not None:
         status = 409
     elif request.method == "POST":
@@ -65,7 +69,11 @@ def _form_response(request, access, form, *, title, action, section, conflict=No
         "action": action,
         "section": section,
         "cancel_url": reverse("lifecycle:project_section", args=[access.project.slug, section]),
+        "cancel_target": f"#{section}",
+        "back_url": f"{access.project.get_absolute_url()}#{section}",
+        "back_label": access.project.name,
         "conflict": conflict,
+        **(place or {}),
     }
     template = "lifecycle/section_form.html"
     if request.htmx:
@@ -74,28 +82,54 @@ def _form_response(request, access, form, *, title, action, section, conflict=No
 
 
 def _edit(
-    request, access, *, instance, form_class, section, title, action, form_kwargs=None, **saved
+    request,
+    access,
+    *,
+    instance,
+    form_class,
+    section,
+    title,
+    action,
+    form_kwargs=None,
+    place=None,
+    save=None,
+    on_saved=None,
+    **saved,
 ):
+    """Open, validate and save a versioned section form, with the conflict screen on a race.
+
+    `save(fields, expected_version)` replaces the plain services.document_save (it must raise
+    EditConflict the same way) and `on_saved(stored)` the one-pager's refreshed section; the log
+    page uses both.
+    """
     form_kwargs = form_kwargs or {}
+    shown = {"title": title, "action": action, "section": section, "place": place}
     if request.method == "GET":
         form = form_class(instance=instance, **form_kwargs)
-        return _form_response(request, access, form, title=title, action=action, section=section)
+        return _form_response(request, access, form, **shown)
 
     form = form_class(request.POST, instance=instance, **form_kwargs)
     if not form.is_valid():
-        return _form_response(request, access, form, title=title, action=action, section=section)
+        return _form_response(request, access, form, **shown)
     fields = form.changed_fields()
     expected = form.cleaned_data["version"]
     try:
-        services.document_save(
-            instance=instance, fields=fields, expected_version=expected, by=request.user
-        )
+        if save is None:
+            stored = services.document_save(
+                instance=instance, fields=fields, expected_version=expected, by=request.user
+            )
+        else:
+            stored = save(fields, expected)
     except services.EditConflict as error:
-        return _conflict(request, access, error, form, fields, expected, section, title, action)
+        return _conflict(
+            request, access, error, form, fields, expected, section, title, action, place
+        )
+    if on_saved is not None:
+        return on_saved(stored)
     return _section_saved(request, access, section, **saved)
 
 
-def _conflict(request, access, error, form, fields, expected, section, title, action):
+def _conflict(request, access, error, form, fields, expected, section, title, action, place=None):
     current = error.current
     if current is None:
         conflict = {"deleted": True, "changes": []}
@@ -110,7 +144,14 @@ def _conflict(request, access, error, form, fields, expected, section, title, ac
         form = type(form)(data, instance=current, **_form_kwargs_of(form))
         form.is_valid()
     return _form_response(
-        request, access, form, title=title, action=action, section=section, conflict=conflict
+        request,
+        access,
+        form,
+        title=title,
+        action=action,
+        section=section,
+        conflict=conflict,
+        place=place,
     )
 
 
@@ -138,6 +179,8 @@ def _merged_form_data(form, fields: dict, current, expected: int):
 def _as_form_value(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, list):  # a JSON list edited one item per line (an experiment's links)
+        return "\n".join(str(item) for item in value)
     if isinstance(value, datetime.date):
         return value.isoformat()
     return str(value)

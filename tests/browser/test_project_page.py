@@ -7,9 +7,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from lifecycle import services
+from tests.browser_fixtures import PHONE
 from tests.factories import add_criterion, add_risk
-
-from .conftest import PHONE
 
 pytestmark = pytest.mark.browser
 

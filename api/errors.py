@@ -1,0 +1,174 @@
+"""Every API error is a 4xx JSON body `{"detail": "<what to change>"}`.
+
+Validation errors add `errors`: each problem with its location, as pydantic reports it.
+"""
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
+
+from lifecycle.experiment_log import LogError
+from lifecycle.weeks import BadWeek
+
+HOW_TO_AUTHENTICATE = (
+    "Send a personal API token as the header `Authorization: Bearer <token>`; "
+    "create one on your profile page (/accounts/profile/)."
+)
+
+
+class BodyRejected(Exception):
+    """A request body the API will not read; `status` and `message` say why."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _refuse_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+class JsonBodyParser(Parser):
+    """Reads JSON bodies only, strictly: no NaN or Infinity, a clear message when malformed."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        content_type = request.content_type or ""
+        if content_type != "application/json" and not content_type.endswith("+json"):
+            raise BodyRejected(
+                415,
+                f"Send the body as JSON with the header Content-Type: application/json "
+                f"(this request said {content_type or 'nothing'}).",
+            )
+        try:
+            data = json.loads(request.body, parse_constant=_refuse_constant)
+        except (ValueError, RecursionError) as error:  # JSONDecodeError, bad UTF-8, too deep
+            raise BodyRejected(400, f"The body is not valid JSON: {error}.") from None
+        # The database cannot store NUL or a lone surrogate, and JSON can only spell them as
+        # \u escapes: look through the strings only when the body has one.
+        if b"\\u" in request.body and not _storable(data):
+            raise BodyRejected(
+                400,
+                "Text in the body contains a NUL character (\\u0000) or a lone surrogate "
+                "(\\ud800-\\udfff); remove it.",
+            )
+        return data
+
+
+def _storable(value: Any) -> bool:
+    if isinstance(value, str):
+        if "\x00" in value:
+            return False
+        try:
+            value.encode()
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, dict):
+        return all(_storable(k) and _storable(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_storable(v) for v in value)
+    return True
+
+
+def _client_loc(loc: tuple | list) -> list:
+    """Drop the view's parameter name after "body": the client never sees it.
+
+    (Our views take their whole JSON body as one schema parameter.)"""
+    parts = list(loc)
+    if parts[:1] == ["body"] and len(parts) > 1:
+        del parts[1]
+    return parts
+
+
+def _location(loc: tuple | list) -> str:
+    """["body", "readings", 0, "value"] → "readings[0].value"."""
+    parts = list(loc)
+    source = parts.pop(0) if parts else ""
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}" if text else str(part)
+    if source in ("query", "header", "path") and text:
+        return f"{text} ({source})"
+    return text or "body"
+
+
+def validation_detail(errors: list[dict]) -> str:
+    shown = [f"{_location(e['loc'])}: {e['msg']}" for e in errors[:3]]
+    more = len(errors) - len(shown)
+    return "; ".join(shown) + (f" (and {more} more)" if more > 0 else "") + "."
+
+
+def error_response(api: NinjaAPI, request: HttpRequest, status: int, detail: str, **extra):
+    return api.create_response(request, {"detail": detail, **extra}, status=status)
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    def on_validation_error(request, exc: ValidationError):
+        errors = [
+            {
+                "loc": _client_loc(e.get("loc", ())),
+                "msg": e.get("msg", ""),
+                "type": e.get("type", ""),
+            }
+            for e in exc.errors
+        ]
+        return error_response(api, request, 422, validation_detail(errors), errors=errors)
+
+    def on_http_error(request, exc: HttpError):
+        # ninja wraps any failure to read the body in a generic 400; ours says what to change.
+        cause = exc.__cause__
+        if isinstance(cause, BodyRejected):
+            return error_response(api, request, cause.status, cause.message)
+        return error_response(api, request, exc.status_code, str(exc))
+
+    def on_authentication_error(request, exc: AuthenticationError):
+        detail = str(exc) if str(exc) != "Unauthorized" else HOW_TO_AUTHENTICATE
+        response = error_response(api, request, 401, detail)
+        response["WWW-Authenticate"] = 'Bearer realm="waypoint"'
+        return response
+
+    def on_not_found(request, exc: Http404):
+        return error_response(api, request, 404, str(exc) or "Not found.")
+
+    def on_forbidden(request, exc: PermissionDenied):
+        detail = str(exc) or "Your role on this project does not allow that."
+        return error_response(api, request, 403, detail)
+
+    def on_unprocessable(request, exc: LogError | BadWeek):
+        return error_response(api, request, 422, str(exc))
+
+    def on_too_big(request, exc: RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return error_response(
+            api,
+            request,
+            413,
+            f"The request body is over {limit // 1024} KiB. Send fewer items per call "
+            "(readings: at most 1000 per call).",
+        )
+
+    api.add_exception_handler(ValidationError, on_validation_error)
+    api.add_exception_handler(HttpError, on_http_error)
+    api.add_exception_handler(AuthenticationError, on_authentication_error)
+    api.add_exception_handler(Http404, on_not_found)
+    api.add_exception_handler(PermissionDenied, on_forbidden)
+    api.add_exception_handler(LogError, on_unprocessable)
+    api.add_exception_handler(BadWeek, on_unprocessable)
+    api.add_exception_handler(RequestDataTooBig, on_too_big)
+
+
+def endpoint_not_found(request: HttpRequest) -> HttpResponse:
+    """Any other path under /api/v1/: a JSON 404 that points at the docs."""
+    from django.http import JsonResponse
+
+    return JsonResponse(
+        {"detail": f"No API endpoint at {request.path}. The endpoints are listed at /api/v1/docs."},
+        status=404,
+    )

@@ -1,0 +1,108 @@
+"""POST /api/v1/projects/<slug>/readings: a batch of up to 1,000 readings, all or none."""
+
+import datetime
+
+import pytest
+
+from lifecycle.experiment_log import MAX_READINGS_PER_CALL
+from lifecycle.models import Reading
+
+from .conftest import url
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_editor_adds_a_batch_of_readings(api_as, editor, project, recall, minutes):
+    body = {
+        "readings": [
+            {"criterion": "Recall", "value": 0.51, "at": "2026-11-20T14:00:00Z"},
+            {"criterion": "recall", "value": 0.53},
+            {"criterion": "Handling time", "value": 17, "source": "production"},
+        ]
+    }
+    response = api_as(editor).post(url(project, "/readings"), body)
+    assert response.status_code == 201
+    assert response.json() == {"created": 3}
+    first, second, third = Reading.objects.order_by("id")
+    assert first.criterion == recall and first.value == 0.51
+    assert first.at == datetime.datetime(2026, 11, 20, 14, tzinfo=datetime.UTC)
+    assert second.criterion == recall  # names match case-insensitively, as on the log page
+    assert (third.criterion, third.value, third.source) == (minutes, 17.0, "production")
+    assert {r.created_by for r in (first, second, third)} == {editor}
+
+
+def test_a_full_batch_of_1000_takes_two_queries_past_access(
+    api_as, editor, project, recall, django_assert_max_num_queries
+):
+    api = api_as(editor)
+    api.get("/api/v1/projects")  # last_used_at is written now, not in the measured call
+    body = {"readings": [{"criterion": "Recall", "value": i / 1000} for i in range(1000)]}
+    # token, project, membership, criteria, bulk insert, and the savepoint pair around it
+    with django_assert_max_num_queries(7):
+        response = api.post(url(project, "/readings"), body)
+    assert response.json() == {"created": 1000}
+    assert Reading.objects.count() == 1000
+
+
+def test_more_than_1000_readings_are_refused_with_the_limit(api_as, editor, project, recall):
+    body = {"readings": [{"criterion": "Recall", "value": 1}] * (MAX_READINGS_PER_CALL + 1)}
+    response = api_as(editor).post(url(project, "/readings"), body)
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": "1001 readings in one call; send at most 1000 and split the rest into "
+        "further calls."
+    }
+    assert not Reading.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "reading, message",
+    [
+        ({"criterion": "Precision", "value": 1}, "Unknown criterion 'Precision'. This project's"),
+        (
+            {"criterion": "Recall", "value": "0.5"},
+            "readings[1].value: Input should be a valid number",
+        ),
+        ({"criterion": "Recall", "value": "NaN"}, "readings[1].value"),
+        ({"criterion": "Recall", "value": True}, "readings[1].value"),
+        ({"criterion": "Recall", "value": None}, "readings[1].value"),
+        ({"criterion": "Recall"}, "readings[1].value: Field required"),
+        ({"criterion": "Recall", "value": 1, "source": "lab"}, "'experiment' or 'production'"),
+        ({"criterion": "Recall", "value": 1, "at": "yesterday"}, "readings[1].at"),
+        ({"criterion": "Recall", "value": 1, "at": "2026-11-20T14:00:00"}, "time zone"),
+        ({"criterion": "Recall", "value": 1, "unit": "%"}, "readings[1].unit"),
+    ],
+)
+def test_one_bad_reading_refuses_the_whole_batch_saying_which(
+    api_as, editor, project, recall, reading, message
+):
+    body = {"readings": [{"criterion": "Recall", "value": 0.5}, reading]}
+    response = api_as(editor).post(url(project, "/readings"), body)
+    assert response.status_code == 422
+    assert message in response.json()["detail"]
+    assert not Reading.objects.exists()
+
+
+def test_validation_errors_give_each_field_location(api_as, editor, project, recall):
+    body = {"readings": [{"criterion": "Recall", "value": "x"}, {"value": 1}]}
+    errors = api_as(editor).post(url(project, "/readings"), body).json()["errors"]
+    assert [e["loc"] for e in errors] == [
+        ["body", "readings", 0, "value"],
+        ["body", "readings", 1, "criterion"],
+    ]
+
+
+def test_a_viewer_may_not_add_readings(api_as, viewer, project, recall):
+    body = {"readings": [{"criterion": "Recall", "value": 1}]}
+    assert api_as(viewer).post(url(project, "/readings"), body).status_code == 403
+    assert not Reading.objects.exists()
+
+
+def test_an_outsider_gets_404_when_adding_readings(api_as, outsider, project, recall):
+    body = {"readings": [{"criterion": "Recall", "value": 1}]}
+    assert api_as(outsider).post(url(project, "/readings"), body).status_code == 404
+
+
+def test_anonymous_gets_401_when_adding_readings(anonymous_api, project, recall):
+    body = {"readings": [{"criterion": "Recall", "value": 1}]}
+    assert anonymous_api.post(url(project, "/readings"), body).status_code == 401

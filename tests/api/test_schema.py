@@ -1,0 +1,63 @@
+"""The OpenAPI schema and the interactive docs page, which must work under our strict CSP."""
+
+import re
+
+import pytest
+
+from api.schemas import OutcomeName, SourceName
+from lifecycle.models import Outcome, ReadingSource
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_schema_lists_every_endpoint(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert schema["info"]["title"] == "Waypoint API"
+    operations = {
+        (method.upper(), path) for path, methods in schema["paths"].items() for method in methods
+    }
+    assert operations == {
+        ("GET", "/api/v1/projects"),
+        ("GET", "/api/v1/projects/{slug}"),
+        ("PATCH", "/api/v1/projects/{slug}"),
+        ("POST", "/api/v1/projects/{slug}/experiments"),
+        ("POST", "/api/v1/projects/{slug}/readings"),
+    }
+
+
+def test_the_schema_declares_bearer_token_auth(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    schemes = schema["components"]["securitySchemes"]
+    assert list(schemes.values()) == [{"type": "http", "scheme": "bearer"}]
+
+
+def test_the_schema_choices_match_the_models():
+    assert set(OutcomeName.__args__) == set(Outcome.values)
+    assert set(SourceName.__args__) == set(ReadingSource.values)
+
+
+def test_the_docs_page_loads_only_self_hosted_assets_and_no_inline_script(client):
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    page = response.content.decode()
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+
+    sources = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert sources, page
+    assert all(s.startswith("/static/") or s.startswith("/api/v1/") for s in sources), sources
+    assert "/static/ninja/swagger-ui-bundle.js" in sources
+    assert "/static/ninja/swagger-ui-init.js" in sources
+    for script in re.findall(r"<script([^>]*)>(.*?)</script>", page, flags=re.S):
+        attributes, body = script
+        # Only JSON data blocks may have content; browsers do not run them as script.
+        assert 'src="' in attributes or 'type="application/json"' in attributes
+        assert 'src="' not in attributes or not body.strip()
+    assert " style=" not in page and "<style" not in page
+
+
+def test_the_docs_assets_ship_with_the_app():
+    from django.contrib.staticfiles import finders
+
+    for path in ["ninja/swagger-ui-bundle.js", "ninja/swagger-ui-init.js", "ninja/swagger-ui.css"]:
+        assert finders.find(path), path
