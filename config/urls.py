@@ -6,5 +6,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("accounts.urls")),
     path("api/v1/", include("api.urls")),
+    path("", include("demos.urls")),
     path("", include("lifecycle.urls")),
 ]

@@ -2273,3 +2273,832 @@ PROJECTS = [
         current_done=1,
     ),
 ]
+
+
+# The weekly experiment log of the demo projects.
+#
+# Each project past ideation gets a timebox for most weeks from its move into data collection to
+# its end (or today): experiments drawn from the stage's idea templates below, filled in with the
+# project's own vocabulary, metric readings that follow the project's trends, production readings
+# once it is live, and a likelihood of success with a one-line reason. seed_demo writes it through
+# the experiment-log services; the numbers line up with the decisions' texts above.
+
+Anchors = tuple[tuple[int, float], ...]  # (days ago, value), oldest first; linear in between
+
+
+class IdeaTemplate(NamedTuple):
+    """One kind of experiment. Texts name the project's vocabulary ({model}, {feature}, ...) and,
+    in results, the primary metric: {primary}, its reading {value} and the best before it {best}.
+
+    `results` holds a result text per outcome the experiment can have; `reads` says whether it
+    records metric readings (it is only chosen in weeks where the project measures its metrics).
+    """
+
+    title: str
+    hypothesis: str
+    what_was_done: str
+    results: dict[str, str]
+    reads: bool = True
+
+
+class Vocabulary(NamedTuple):
+    model: str
+    alternatives: tuple[str, ...]
+    features: tuple[str, ...]
+    segments: tuple[str, ...]
+    sources: tuple[str, ...]
+    stakeholders: str
+    service: str
+    baseline: str  # today's process, the thing to beat
+
+
+@dataclass(frozen=True)
+class DemoLog:
+    vocabulary: Vocabulary
+    likelihood: Anchors
+    # Experiment readings per criterion name, while the team measures it; business criteria are
+    # read every few weeks (pilots, offline estimates), model metrics with every experiment.
+    trends: dict[str, Anchors] = field(default_factory=dict)
+    # Production readings per criterion name, weekly, once the model is live.
+    live: dict[str, Anchors] = field(default_factory=dict)
+    # The likelihood's reason in the week of the given day (otherwise one is written from the
+    # week's experiments).
+    reasons: dict[int, str] = field(default_factory=dict)
+    # Days ago that fall in weeks the team did not log: the gaps on the log page.
+    missed: tuple[int, ...] = ()
+
+
+SUPPORTED, REFUTED, INCONCLUSIVE, ABANDONED = "supported", "refuted", "inconclusive", "abandoned"
+
+IDEAS = {
+    DATA_COLLECTION: (
+        IdeaTemplate(
+            "Extract {source}",
+            "{source_cap} can be rebuilt by a script we can re-run, not by hand.",
+            "Wrote the extraction query, ran it twice a day apart and compared row counts "
+            "and checksums.",
+            {
+                SUPPORTED: "Reproducible: both runs match. The script is in the repository.",
+                INCONCLUSIVE: "Counts differ by 0.3 % between runs while the source is "
+                "back-filled; re-check next week.",
+            },
+            reads=False,
+        ),
+        IdeaTemplate(
+            "Profile missing values in {source}",
+            "Fewer than 5 % of rows miss a field we need.",
+            "Profiled every column we plan to use and listed those missing in more than "
+            "1 % of rows.",
+            {
+                SUPPORTED: "Under 3 % missing overall, spread evenly over regions and months.",
+                REFUTED: "A quarter of the rows from before the 2023 migration lack key fields; "
+                "we will train on later data only.",
+            },
+            reads=False,
+        ),
+        IdeaTemplate(
+            "Label check on 200 rows",
+            "The stored labels are right at least 90 % of the time.",
+            "Two of us relabelled a random sample of 200 rows blind and compared with the "
+            "stored labels.",
+            {
+                SUPPORTED: "93 % agreement; the disagreements are borderline cases, now "
+                "described in the labelling guideline.",
+                REFUTED: "Only 78 % agreement: two teams use the labels differently. Raised "
+                "with the data owner.",
+            },
+            reads=False,
+        ),
+        IdeaTemplate(
+            "Freeze the train / validation / test split",
+            "A split by time keeps later data out of training, as production will.",
+            "Split by month: the oldest 70 % for training, the next 15 % for validation, the "
+            "latest 15 % for test; stored with a checksum.",
+            {SUPPORTED: "Split frozen and checksummed; every later result uses it."},
+            reads=False,
+        ),
+        IdeaTemplate(
+            "Data protection review of {source}",
+            "We may use {source} for this purpose as it is.",
+            "Walked the data protection officer through the fields, the purpose and the retention.",
+            {
+                SUPPORTED: "Approved with pseudonymised ids and 24 months' retention.",
+                INCONCLUSIVE: "Approved for training; live use needs a second review.",
+            },
+            reads=False,
+        ),
+        IdeaTemplate(
+            "Measure the {baseline} on the test split",
+            "An honest baseline first: how well does the {baseline} do on the frozen split?",
+            "Applied the {baseline} to the test split and computed {primary}.",
+            {SUPPORTED: "{primary} is {value} for the {baseline}: the number to beat."},
+        ),
+        IdeaTemplate(
+            "Quick {model} on the data so far",
+            "Even on partial data a simple {model} should beat the {baseline}.",
+            "Trained the {model} with default settings on what has arrived so far.",
+            {
+                SUPPORTED: "{primary} {value} against {best} before: worth collecting the rest.",
+                INCONCLUSIVE: "{primary} {value}: too little data to tell yet.",
+            },
+        ),
+    ),
+    PROTOTYPING: (
+        IdeaTemplate(
+            "Add {feature} to the {model}",
+            "{feature_cap} carries signal the current features miss; {primary} should improve "
+            "by at least a point.",
+            "Built {feature} from {source}, retrained the {model} on the frozen split and "
+            "compared on validation.",
+            {
+                SUPPORTED: "{primary} {value} against {best} before: a clear gain, kept.",
+                REFUTED: "{primary} {value}, no better than {best}: it mostly repeats what the "
+                "model already knows. Dropped.",
+                INCONCLUSIVE: "{primary} {value} against {best}: within run-to-run noise. Back "
+                "in the backlog.",
+            },
+        ),
+        IdeaTemplate(
+            "Try {alternative} instead of the {model}",
+            "{alternative_cap} may capture patterns the {model} misses.",
+            "Trained {alternative} on the same features and split, with a small search over "
+            "its main settings.",
+            {
+                SUPPORTED: "{primary} {value} against {best}: switching to it.",
+                REFUTED: "{primary} {value}, worse than {best}, and slower to train. Staying "
+                "with the {model}.",
+                ABANDONED: "Stopped after two days: training did not fit in memory. Retry on "
+                "a sample later.",
+            },
+        ),
+        IdeaTemplate(
+            "Tune the {model}",
+            "The default settings leave a point or two on the table.",
+            "Ran 60 trials of random search over depth, learning rate and regularisation, "
+            "scored on validation.",
+            {
+                SUPPORTED: "{primary} {value} against {best} before. New settings committed.",
+                INCONCLUSIVE: "Best trial {value} against {best}, but the gain does not survive "
+                "a second seed.",
+            },
+        ),
+        IdeaTemplate(
+            "Error analysis: {segment}",
+            "The model does worst on {segment}; that is where the next gain is.",
+            "Read 100 of the worst errors on {segment} with the {stakeholders} and tagged "
+            "their causes.",
+            {
+                SUPPORTED: "Confirmed: {segment} make up a third of the errors, mostly for lack "
+                "of history. Next: a feature for it. {primary} on the week's model: {value}.",
+                INCONCLUSIVE: "No single cause: the errors on {segment} spread over five "
+                "themes. {primary} unchanged at {value}.",
+            },
+        ),
+        IdeaTemplate(
+            "Demo to the {stakeholders}",
+            "Real examples convince more than a metric: they should agree with most of the "
+            "top-ranked cases.",
+            "Showed 50 real examples, top-ranked and random mixed, without scores, and asked "
+            "for agree / disagree on each.",
+            {
+                SUPPORTED: "They agreed with 41 of 50 and asked to see the reasons next to each "
+                "score. {primary} of the demoed model: {value}.",
+                INCONCLUSIVE: "Agreement on 29 of 50; the cases they disagreed with share a "
+                "pattern we must look at. {primary}: {value}.",
+            },
+        ),
+        IdeaTemplate(
+            "Rebalance the training data",
+            "Down-sampling the majority class helps the {model} with rare cases.",
+            "Trained with 1:5 and 1:10 down-sampling and with class weights; compared on "
+            "validation.",
+            {
+                REFUTED: "{primary} {value} against {best}: no gain over class weights alone. "
+                "Dropped.",
+                INCONCLUSIVE: "1:10 gives {value} against {best}: too close to call.",
+            },
+        ),
+        IdeaTemplate(
+            "Retrain with three more months of {source}",
+            "Recent data should help with this year's patterns.",
+            "Extended the training window by three months and retrained.",
+            {
+                SUPPORTED: "{primary} {value} against {best}: recent data helps.",
+                INCONCLUSIVE: "{primary} {value}: no change; the model has data enough.",
+            },
+        ),
+        IdeaTemplate(
+            "Calibrate the scores",
+            "Isotonic calibration makes scores read as probabilities without hurting ranking.",
+            "Fitted isotonic regression on validation and checked the reliability curve on "
+            "the test split.",
+            {SUPPORTED: "Reliability curve on the diagonal; {primary} holds at {value}."},
+        ),
+    ),
+    TECH_TRANSFER: (
+        IdeaTemplate(
+            "Load test the {service} at twice the peak",
+            "The {service} keeps up with twice today's peak.",
+            "Replayed a peak day at double speed against the {service} in staging.",
+            {
+                SUPPORTED: "Held at twice the peak with room to spare.",
+                REFUTED: "Queues built up at 1.6 times the peak; added a worker, re-run next week.",
+            },
+            reads=False,
+        ),
+        IdeaTemplate(
+            "Shadow run of the {service}",
+            "Live scores match the offline ones.",
+            "Ran the {service} in shadow for a week next to the {baseline} and compared with "
+            "the offline scores.",
+            {
+                SUPPORTED: "{primary} {value} on live data, in line with the test split.",
+                INCONCLUSIVE: "{primary} {value} on live data; two inputs arrive late in "
+                "production. Investigating.",
+            },
+        ),
+        IdeaTemplate(
+            "Drift alerts on the top features",
+            "We notice within hours when the inputs change.",
+            "Added population-stability checks with alert thresholds for the ten most "
+            "important features.",
+            {SUPPORTED: "The alerts fired on a replayed incident within two hours."},
+            reads=False,
+        ),
+        IdeaTemplate(
+            "Rehearse a rollback",
+            "We can fall back to the {baseline} within 15 minutes.",
+            "Switched the {service} off in staging and restored the {baseline}, timing each step.",
+            {SUPPORTED: "Rolled back in 9 minutes; the runbook has the steps."},
+            reads=False,
+        ),
+        IdeaTemplate(
+            "Integration test with the consuming system",
+            "The consuming system reads every field we send, in every edge case.",
+            "Ran the contract tests against the consuming system's staging copy, including "
+            "empty and malformed inputs.",
+            {
+                SUPPORTED: "All 42 contract tests pass.",
+                REFUTED: "Three fields are truncated on their side; a fix is planned there.",
+            },
+            reads=False,
+        ),
+    ),
+    MONITORING: (
+        IdeaTemplate(
+            "Weekly model health check",
+            "Inputs and scores are stable and the live metrics hold.",
+            "Checked input drift, the score distribution and the live metrics against last month.",
+            {
+                SUPPORTED: "Stable: no drift alert this week.",
+                INCONCLUSIVE: "The score distribution moved slightly after a change in "
+                "{source}; watching it.",
+            },
+            reads=False,
+        ),
+        IdeaTemplate(
+            "Retrain on the latest quarter",
+            "A model retrained on recent data beats the live one.",
+            "Retrained on the latest quarter and compared with the live model on last month.",
+            {
+                SUPPORTED: "Retrained model {value} against {best} for the live one; promoted "
+                "after review.",
+                REFUTED: "No gain ({value} against {best}); the live model stays.",
+            },
+        ),
+        IdeaTemplate(
+            "Monthly review with the {stakeholders}",
+            "The people who use the output still find it useful.",
+            "Walked through the live metrics, the errors they reported and the next retraining.",
+            {SUPPORTED: "Happy with the trend; the thresholds stay as they are."},
+            reads=False,
+        ),
+    ),
+}
+
+LOGS = {
+    "churn-prediction-for-subscription-customers": DemoLog(
+        Vocabulary(
+            model="gradient-boosted model",
+            alternatives=(
+                "logistic regression with spline features",
+                "a random forest",
+                "a survival model",
+            ),
+            features=(
+                "90-day usage trends",
+                "billing complaints in the last quarter",
+                "months left on the contract",
+                "support calls per month",
+                "price-rise letters received",
+                "broadband speed drops",
+            ),
+            segments=(
+                "customers far from contract end",
+                "customers in their first six months",
+                "business broadband accounts",
+            ),
+            sources=("the usage feed", "the billing history", "the CRM contact log"),
+            stakeholders="retention team leads",
+            service="weekly scoring job",
+            baseline="contract-end rule",
+        ),
+        likelihood=((515, 45), (470, 50), (440, 60), (400, 72), (380, 80), (330, 85), (0, 90)),
+        trends={
+            "Recall@top-5%": ((470, 19), (440, 27), (410, 33), (385, 38), (340, 38.5)),
+            "Calibration error": ((440, 6.5), (400, 3.1), (380, 2.2), (340, 1.8)),
+        },
+        live={
+            "Churn among contacted customers": ((322, 8.8), (250, 7.4), (150, 6.9), (0, 6.6)),
+            "Retention offers per saved customer": ((322, 7.6), (200, 6.1), (0, 5.4)),
+            "Recall@top-5%": ((322, 37), (100, 35.5), (0, 36.5)),
+        },
+        reasons={
+            470: "The contract-end rule finds 19 % of churners: a low bar to beat.",
+            385: "38 % recall on the test split, twice the rule; the sponsor agreed to go live.",
+            330: "Live in the CRM; the first call lists are built from the scores.",
+            150: "Churn among contacted customers down to 6.9 %, close to the 6.5 % target.",
+        },
+        missed=(420, 300),
+    ),
+    "card-fraud-flags-for-manual-review": DemoLog(
+        Vocabulary(
+            model="gradient-boosted model",
+            alternatives=(
+                "logistic regression on the rule features",
+                "graph features from shared devices",
+                "an isolation forest",
+            ),
+            features=(
+                "merchant risk history",
+                "card velocity over the last hour",
+                "device fingerprint changes",
+                "distance from the last payment",
+                "first purchase at this merchant",
+                "night-time spending share",
+            ),
+            segments=(
+                "card-not-present payments",
+                "cards under 30 days old",
+                "cross-border payments",
+            ),
+            sources=("the authorisation log", "the chargeback file", "the device service"),
+            stakeholders="fraud analysts",
+            service="real-time scoring service",
+            baseline="current rules",
+        ),
+        likelihood=((480, 50), (425, 55), (380, 65), (335, 78), (270, 85), (240, 90), (0, 92)),
+        trends={
+            "Precision at 4,000 reviews a day": (
+                (425, 10.8),
+                (390, 15),
+                (355, 19.5),
+                (335, 21),
+                (280, 21.5),
+            ),
+            "Scoring latency p99": ((340, 85), (310, 52), (290, 38), (275, 34)),
+        },
+        live={
+            "Precision at 4,000 reviews a day": ((265, 20.5), (120, 21.8), (0, 22.4)),
+            "Scoring latency p99": ((265, 31), (0, 29)),
+            "Fraud value caught": ((265, 66), (150, 72), (0, 76)),
+            "False alarms per confirmed fraud": ((265, 7.9), (150, 5.8), (0, 5.1)),
+        },
+        reasons={
+            335: "21 % precision at 4,000 reviews a day, twice the rules; go decision signed.",
+            290: "Latency p99 now 38 ms after moving features to the cache: inside the budget.",
+            240: "Six weeks of shadow mode held 21 % precision; analysts work the score queue.",
+        },
+        missed=(400, 180),
+    ),
+    "support-ticket-triage": DemoLog(
+        Vocabulary(
+            model="fine-tuned multilingual BERT classifier",
+            alternatives=(
+                "TF-IDF with logistic regression",
+                "a gradient-boosted model on TF-IDF",
+                "a small LLM with few-shot prompts",
+            ),
+            features=(
+                "the sender's previous queue",
+                "the product named in the subject",
+                "attachment types",
+                "the detected language",
+                "the customer tier",
+            ),
+            segments=(
+                "tickets in German",
+                "tickets that name two products",
+                "billing tickets that read as technical",
+            ),
+            sources=("the ticketing export", "the relabelled tickets", "the CRM customer tiers"),
+            stakeholders="dispatchers",
+            service="routing webhook",
+            baseline="keyword rules",
+        ),
+        likelihood=(
+            (410, 50),
+            (370, 55),
+            (345, 40),
+            (310, 55),
+            (280, 70),
+            (250, 80),
+            (200, 85),
+            (0, 88),
+        ),
+        trends={
+            "Macro F1 over queues": (
+                (372, 0.52),
+                (355, 0.61),
+                (342, 0.63),
+                (305, 0.7),
+                (280, 0.76),
+                (255, 0.81),
+            ),
+            "Auto-routed share at 90 % accuracy": (
+                (360, 22),
+                (342, 28),
+                (300, 41),
+                (275, 55),
+                (255, 64),
+            ),
+        },
+        live={
+            "Time to first read": ((195, 2.6), (120, 1.4), (0, 1.1)),
+            "Re-routed tickets": ((195, 12), (100, 8.5), (0, 7.6)),
+            "Auto-routed share at 90 % accuracy": ((195, 62), (0, 66)),
+        },
+        reasons={
+            345: "Labellers agree on only 71 % of queues; no model beats noisy labels.",
+            305: "Relabelled with one guideline: agreement 92 %, and macro F1 jumped.",
+            250: "64 % of tickets auto-routed at 91 % accuracy; go-live approved.",
+        },
+        missed=(330, 150),
+    ),
+    "lead-scoring-for-inbound-sales": DemoLog(
+        Vocabulary(
+            model="gradient-boosted model",
+            alternatives=("logistic regression", "a firmographic look-alike model"),
+            features=(
+                "company size from the register",
+                "pages visited before the form",
+                "the industry code",
+                "time to first reply",
+                "the campaign the lead came from",
+            ),
+            segments=(
+                "partner referrals",
+                "companies under 10 staff",
+                "leads that arrive outside office hours",
+            ),
+            sources=("the CRM lead history", "the company register", "web analytics"),
+            stakeholders="sales reps",
+            service="nightly rating job",
+            baseline="first-come order",
+        ),
+        likelihood=((460, 50), (420, 55), (380, 70), (330, 75), (280, 55), (220, 35), (155, 15)),
+        trends={"AUC on held-out leads": ((425, 0.62), (400, 0.69), (385, 0.74), (372, 0.77))},
+        live={
+            "Lead-to-customer conversion": ((325, 4.2), (250, 4.3), (150, 4.3)),
+            "Reps using the score view": ((325, 40), (280, 28), (200, 25), (150, 22)),
+            "AUC on held-out leads": ((325, 0.76), (150, 0.74)),
+        },
+        reasons={
+            380: "AUC 0.77 on last quarter's leads; reps liked the star rating in the demo.",
+            280: "Only 4 of 12 reps open the score view, and conversion is flat at 4.3 %.",
+            160: "Sales leadership prefers a routing rule; a stop is likely.",
+        },
+        missed=(395,),
+    ),
+    "synthetic-identity-detection": DemoLog(
+        Vocabulary(
+            model="rules plus gradient boosting",
+            alternatives=("an anomaly detector on application fields",),
+            features=(
+                "the age of the bureau file",
+                "phone numbers shared across applications",
+                "address history length",
+                "authorised-user links",
+            ),
+            segments=("thin-file applicants", "applications through brokers"),
+            sources=(
+                "the investigators' case files",
+                "the credit bureau extract",
+                "the consortium fraud list",
+            ),
+            stakeholders="fraud investigators",
+            service="onboarding score",
+            baseline="manual review",
+        ),
+        likelihood=((385, 40), (350, 30), (320, 20), (302, 10)),
+        trends={"Recall at 40 checks a day": ((345, 20), (320, 24), (305, 25))},
+        reasons={
+            350: "Only 41 confirmed cases in three years of case files; we need 500.",
+            305: "The consortium will not share case-level data: the stop rule applies.",
+        },
+    ),
+    "suggested-replies-for-support-emails": DemoLog(
+        Vocabulary(
+            model="bi-encoder retriever",
+            alternatives=(
+                "BM25 keyword search",
+                "a cross-encoder re-ranker",
+                "an LLM that drafts the reply",
+            ),
+            features=(
+                "the email's subject line",
+                "the customer's product",
+                "earlier emails in the thread",
+                "article popularity",
+                "splitting emails into questions",
+            ),
+            segments=("emails with several questions", "emails in Spanish", "complaints"),
+            sources=("the email archive", "the knowledge base", "the agents' reply log"),
+            stakeholders="support agents",
+            service="suggestion panel",
+            baseline="knowledge-base search",
+        ),
+        likelihood=((345, 50), (300, 55), (270, 60), (245, 45), (220, 30), (195, 15)),
+        trends={
+            "Hit rate@3": ((302, 34), (285, 45), (260, 53), (240, 57), (220, 58), (195, 58)),
+            "Suggestion acceptance": ((235, 9), (215, 11), (195, 11)),
+            "Handling time per email": ((235, 8.9), (195, 8.8)),
+        },
+        reasons={
+            245: "Hit rate@3 stuck near 57 %: most emails ask two or three questions at once.",
+            215: "In the pilot agents accept 11 % of suggestions, against a target of 30 %.",
+            195: "Eight weeks on a plateau: the stop rule is met.",
+        },
+        missed=(260,),
+    ),
+    "predictive-maintenance-for-sorting-conveyors": DemoLog(
+        Vocabulary(
+            model="gradient-boosted model on vibration features",
+            alternatives=("a 1-D CNN on raw vibration", "a survival model on running hours"),
+            features=(
+                "the 48-hour vibration trend",
+                "bearing temperature rise",
+                "motor current spikes",
+                "hours since the last service",
+                "load from the parcel counter",
+            ),
+            segments=(
+                "motors on the outbound belts",
+                "bearings older than two years",
+                "the night shift",
+            ),
+            sources=("the vibration historian", "the maintenance log", "the parcel counter"),
+            stakeholders="maintenance planners",
+            service="daily risk list",
+            baseline="fixed service interval",
+        ),
+        likelihood=((430, 45), (360, 50), (300, 65), (262, 75), (220, 55), (170, 35), (125, 15)),
+        trends={
+            "Failures warned 24 h ahead": (
+                (362, 10),
+                (330, 25),
+                (300, 41),
+                (270, 55),
+                (262, 58),
+                (200, 58),
+            ),
+            "False warnings per week": ((330, 9), (300, 5), (265, 2.1), (200, 2)),
+        },
+        reasons={
+            262: "The back-test warns of 58 % of failures a day ahead, two false warnings a week.",
+            220: "OT security refuses a live connection from the plant network.",
+            125: "The nightly export arrives too late to act on; a gateway is nine months away.",
+        },
+        missed=(300, 180),
+    ),
+    "demand-forecasting-for-fresh-produce": DemoLog(
+        Vocabulary(
+            model="LightGBM forecaster per product group",
+            alternatives=(
+                "seasonal naive with a promotion uplift",
+                "a global temporal fusion transformer",
+                "Prophet per store",
+            ),
+            features=(
+                "the 3-day weather forecast",
+                "the promotion calendar",
+                "school holidays",
+                "price changes",
+                "sales in neighbouring stores",
+                "days to the next bank holiday",
+            ),
+            segments=("berries and soft fruit", "small city stores", "promotion weeks"),
+            sources=("the till history", "the waste log", "the promotions calendar"),
+            stakeholders="store managers",
+            service="nightly forecast job",
+            baseline="last-week-plus-judgement order",
+        ),
+        likelihood=(
+            (400, 50),
+            (340, 55),
+            (290, 65),
+            (235, 75),
+            (150, 72),
+            (110, 75),
+            (50, 80),
+            (0, 82),
+        ),
+        trends={
+            "Forecast error (WAPE)": (
+                (342, 38),
+                (310, 31),
+                (280, 27),
+                (250, 24.5),
+                (232, 24),
+                (115, 23.2),
+            ),
+            "Forecast bias": ((320, 6), (280, 3.5), (240, 2.4), (115, 1.8)),
+        },
+        live={
+            "Fresh waste": ((105, 7.6), (60, 6.9), (0, 6.4)),
+            "Availability on Saturdays": ((105, 89), (60, 92), (0, 93.5)),
+            "Forecast error (WAPE)": ((105, 25.5), (0, 23.8)),
+            "Forecast bias": ((105, 2.6), (0, 1.9)),
+        },
+        reasons={
+            232: "WAPE 24 % against 38 % for today's ordering; store managers liked the demo.",
+            110: "Pilot live in 14 stores with matched control stores.",
+            40: "Waste in pilot stores down to 6.6 %, availability on Saturdays up to 93 %.",
+        },
+        missed=(300, 90),
+    ),
+    "credit-limit-recommendations": DemoLog(
+        Vocabulary(
+            model="gradient-boosted model with monotonic constraints",
+            alternatives=("a logistic-regression scorecard", "an explainable boosting machine"),
+            features=(
+                "card utilisation over 12 months",
+                "salary inflows",
+                "missed payments elsewhere",
+                "tenure with the bank",
+                "cash withdrawals on the card",
+            ),
+            segments=("customers under 25", "self-employed customers", "requests above €5,000"),
+            sources=(
+                "the limit request history",
+                "the repayment history",
+                "the credit bureau extract",
+            ),
+            stakeholders="credit analysts",
+            service="credit workbench recommendation",
+            baseline="analysts' judgement",
+        ),
+        likelihood=((310, 50), (250, 50), (200, 55), (150, 65), (100, 72), (75, 78), (0, 80)),
+        trends={
+            "Gini on held-out customers": (
+                (252, 0.48),
+                (200, 0.53),
+                (150, 0.57),
+                (100, 0.6),
+                (80, 0.61),
+                (10, 0.61),
+            ),
+        },
+        live={"Time to decision": ((60, 4.2), (30, 2.8), (0, 2.1))},
+        reasons={
+            100: "Gini 0.60 on held-out customers: the target, with monotonic constraints.",
+            75: "Model risk validated the model with two minor findings; pilot approved.",
+        },
+        missed=(180, 130),
+    ),
+    "invoice-field-extraction": DemoLog(
+        Vocabulary(
+            model="layout-aware transformer",
+            alternatives=("OCR with supplier templates", "a vision-language model with a prompt"),
+            features=(
+                "supplier-specific post-processing",
+                "an order-number lookup in the ERP",
+                "VAT-number validation",
+                "currency detection",
+                "line-item table detection",
+            ),
+            segments=(
+                "scanned paper invoices",
+                "invoices from new suppliers",
+                "multi-page invoices",
+            ),
+            sources=("the document inbox", "the ERP postings", "the supplier master data"),
+            stakeholders="accounts payable clerks",
+            service="extraction service",
+            baseline="manual keying",
+        ),
+        likelihood=((285, 55), (240, 60), (170, 70), (122, 78), (60, 72), (0, 75)),
+        trends={
+            "Field accuracy": (
+                (242, 81),
+                (210, 88),
+                (170, 93),
+                (135, 95.2),
+                (122, 95.8),
+                (20, 96.1),
+            ),
+            "Invoices posted without correction": ((90, 52), (40, 61), (10, 64)),
+        },
+        reasons={
+            122: "Field accuracy 95.8 % on the test split; finance agreed to a pilot.",
+            60: "The ERP import slipped a month; the pilot waits for it.",
+        },
+        missed=(200,),
+    ),
+    "product-recommendations-on-the-basket-page": DemoLog(
+        Vocabulary(
+            model="co-purchase model",
+            alternatives=(
+                "item2vec embeddings",
+                "text embeddings of product titles",
+                "a two-tower model",
+            ),
+            features=(
+                "category and brand",
+                "title embeddings",
+                "the price band",
+                "basket size",
+                "seasonal popularity",
+            ),
+            segments=("single-item baskets", "new products", "baskets over €100"),
+            sources=("the basket history", "the product catalogue", "the web-shop click log"),
+            stakeholders="e-commerce product manager",
+            service="recommendation API",
+            baseline="best-seller list",
+        ),
+        likelihood=((245, 50), (190, 55), (160, 40), (150, 35), (110, 45), (60, 60), (0, 65)),
+        trends={
+            "Hit rate@3 on held-out baskets": (
+                (192, 6),
+                (175, 7.5),
+                (160, 8.1),
+                (152, 8),
+                (105, 10.5),
+                (70, 12.8),
+                (30, 14.1),
+                (5, 14.6),
+            ),
+        },
+        reasons={
+            160: "Stuck at 8 % hit rate: 40 % of products have no category or brand.",
+            110: "Attributes filled for the top 5,000 products; back to modelling.",
+        },
+        missed=(130,),
+    ),
+    "call-centre-call-summaries": DemoLog(
+        Vocabulary(
+            model="hosted LLM with a summary prompt",
+            alternatives=("a fine-tuned small open model", "an extract-then-summarise pipeline"),
+            features=(
+                "a grounding check per sentence",
+                "speaker labels",
+                "a fixed follow-up list format",
+                "few-shot examples from team leads",
+            ),
+            segments=("calls in Spanish", "calls over 15 minutes", "noisy mobile lines"),
+            sources=(
+                "the telephony transcripts",
+                "the agents' CRM notes",
+                "the reference summaries",
+            ),
+            stakeholders="team leads",
+            service="summary service",
+            baseline="agents' typed notes",
+        ),
+        likelihood=((135, 50), (80, 55), (40, 65), (0, 68)),
+        trends={
+            "Action-item recall": ((78, 71), (50, 80), (25, 84), (3, 86)),
+            "Unsupported statements": ((78, 7.5), (50, 4.2), (25, 3.1), (3, 2.6)),
+            "Summaries usable without major edits": ((30, 58), (3, 66)),
+        },
+        reasons={
+            50: "The grounding check halved unsupported statements, to 4.2 %.",
+            20: "Pilot agents rate 58 % of summaries usable as they are; the target is 70 %.",
+        },
+        missed=(60,),
+    ),
+    "marketplace-listing-moderation": DemoLog(
+        Vocabulary(
+            model="text-and-image classifier",
+            alternatives=("keyword rules", "CLIP embeddings with logistic regression"),
+            features=(
+                "seller account age",
+                "a price far below the category median",
+                "brand names in the title",
+                "reused product images",
+            ),
+            segments=("counterfeit fashion", "listings with stock photos", "new sellers"),
+            sources=(
+                "the vendor's labelled listings",
+                "reported and removed listings",
+                "the listing database",
+            ),
+            stakeholders="trust & safety moderators",
+            service="submission-time scorer",
+            baseline="random 3 % sample",
+        ),
+        likelihood=((95, 50), (60, 45), (30, 50), (0, 52)),
+        trends={"Recall at 2 % review rate": ((60, 22), (40, 38), (20, 46), (3, 49))},
+        reasons={60: "The labelling vendor is two weeks late with the first batch."},
+    ),
+}

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from .. import services
 from ..access import get_project_for_reader, teams_user_can_create_in
+from ..charts import ProjectProgress
 from ..forms import (
     CriterionForm,
     ExitCriterionForm,
@@ -102,6 +103,8 @@ def project_page_context(access, **extra) -> dict:
         "stages": stages,
         "timeline": stage_timeline(stages, today=timezone.localdate()),
         "events": ProjectEvent.objects.filter(project=project).select_related("actor")[:12],
+        # Read only when the page shows the charts: two queries, however long the log.
+        "progress": ProjectProgress(project, criteria),
     }
     if access.can_edit:
         context.update(

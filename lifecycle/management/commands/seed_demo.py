@@ -3,7 +3,9 @@ synthetic portfolio for benchmarks. Safe to run again: whatever exists is left a
 """
 
 import datetime
-from collections.abc import Iterator
+import random
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from unittest import mock
 
@@ -20,14 +22,25 @@ from lifecycle.demo_data import (
     DEFAULT_STAGE_PLANS,
     DEMO_LOGINS,
     DEMO_PASSWORD,
+    IDEAS,
+    LOGS,
     MANAGER_GROUP,
     PEOPLE,
     PROJECTS,
     TEAMS,
+    Anchors,
+    DemoLog,
     DemoProject,
     Ending,
+    IdeaTemplate,
     Move,
     Revision,
+)
+from lifecycle.experiment_log import (
+    MAX_READINGS_PER_CALL,
+    ReadingInput,
+    experiment_add,
+    readings_add,
 )
 from lifecycle.models import (
     Charter,
@@ -35,9 +48,13 @@ from lifecycle.models import (
     Direction,
     EventKind,
     ExitCriterion,
+    Experiment,
+    Outcome,
     Project,
     ProjectEvent,
     ProjectStatus,
+    Reading,
+    ReadingSource,
     Risk,
     RiskCategory,
     RiskStatus,
@@ -47,7 +64,10 @@ from lifecycle.models import (
     StopReason,
     StopRule,
     SuccessCriterion,
+    Timebox,
 )
+from lifecycle.templatetags.waypoint import number
+from lifecycle.weeks import week_start
 
 __all__ = ["DEMO_LOGINS", "Command"]
 
@@ -71,13 +91,20 @@ class Command(BaseCommand):
             help="Also create N synthetic projects for benchmarks.",
         )
         parser.add_argument(
+            "--weeks",
+            type=int,
+            default=0,
+            metavar="W",
+            help="Give each synthetic project W weeks of experiment log (with --projects).",
+        )
+        parser.add_argument(
             "--once",
             action="store_true",
             help="Seed only an empty database (what `make run` does), so demo projects you "
             "deleted do not come back; the logins are printed either way.",
         )
 
-    def handle(self, *args, projects: int, once: bool, **options):
+    def handle(self, *args, projects: int, weeks: int, once: bool, **options):
         if not getattr(settings, "DEV", False):
             raise CommandError(
                 "seed_demo creates accounts with a published password, so it only runs in "
@@ -85,6 +112,8 @@ class Command(BaseCommand):
             )
         if projects < 0:
             raise CommandError("--projects takes a number of projects, 0 or more.")
+        if weeks < 0 or (weeks and not projects):
+            raise CommandError("--weeks takes a number of weeks, with --projects N.")
         if once and Project.objects.exists():
             self.stdout.write("The database already has projects: demo data left as it is.")
             self.print_logins()
@@ -104,6 +133,22 @@ class Command(BaseCommand):
             created = seed_synthetic(projects, teams, users, today)
             self.stdout.write(
                 f"Synthetic projects: {created} created, {projects - created} already there."
+            )
+        if weeks:
+            started = time.monotonic()
+
+            def report(done: int, total: int) -> None:
+                elapsed = time.monotonic() - started
+                self.stdout.write(
+                    f"  logs of {done:,} / {total:,} projects written ({elapsed:.0f} s)"
+                )
+
+            logged, counts = seed_synthetic_logs(weeks, today, report)
+            self.stdout.write(
+                f"Synthetic logs: {logged} projects given {weeks} weeks each "
+                f"({counts[Timebox]:,} timeboxes, {counts[Experiment]:,} experiments, "
+                f"{counts[Reading]:,} readings) in {time.monotonic() - started:.1f} s; "
+                "projects that had a log kept it."
             )
         self.print_logins()
 
@@ -224,6 +269,8 @@ def seed_project(
     if spec.ending:
         _end(project, spec.ending, users, today)
     _tick_current_stage(project, spec, today)
+    if spec.slug in LOGS:
+        _write_log(project, spec, LOGS[spec.slug], users, today)
     return True
 
 
@@ -327,6 +374,317 @@ def _tick_current_stage(project: Project, spec: DemoProject, today: datetime.dat
     with _on(halfway, hour=12):
         for item in items:
             services.exit_criterion_set_done(item=item, done=True, by=project.owner)
+
+
+# The weekly experiment log of a demo project (lifecycle.demo_data.LOGS), through the services
+
+OUTCOME_WEIGHTS = {
+    Outcome.SUPPORTED: 5,
+    Outcome.REFUTED: 3,
+    Outcome.INCONCLUSIVE: 2,
+    Outcome.ABANDONED: 1,
+}
+# Prototyping is where the experiments are; data work and productionising take fewer, larger
+# steps, and a live model gets its weekly health check.
+EXPERIMENTS_PER_WEEK = {
+    StageKind.DATA_COLLECTION: [1, 1, 2],
+    StageKind.PROTOTYPING: [1, 2, 2, 3, 2, 4, 1, 2],
+    StageKind.TECH_TRANSFER: [1, 1, 2],
+    StageKind.MONITORING: [1],
+}
+# Business criteria come from pilots and offline estimates: read every few weeks, not each week.
+BUSINESS_READING_EVERY = 3
+
+
+def _interpolate(anchors: Anchors, days_ago: float) -> float:
+    """The value of a trend `days_ago`, linear between its anchors and flat beyond them."""
+    if days_ago >= anchors[0][0]:
+        return anchors[0][1]
+    for (d0, v0), (d1, v1) in zip(anchors, anchors[1:], strict=False):
+        if d0 >= days_ago >= d1:
+            return v0 + (v1 - v0) * (d0 - days_ago) / ((d0 - d1) or 1)
+    return anchors[-1][1]
+
+
+def _covers(anchors: Anchors, days_ago: float) -> bool:
+    return anchors[0][0] >= days_ago >= anchors[-1][0]
+
+
+def _noise_scale(anchors: Anchors) -> float:
+    values = [value for _, value in anchors]
+    return 0.05 * (max(values) - min(values)) or 0.03 * abs(values[0]) or 0.01
+
+
+def _rounded(value: float, anchors: Anchors) -> float:
+    return round(value, 3 if max(abs(v) for _, v in anchors) < 2 else 1)
+
+
+def _stage_on(spec: DemoProject, days_ago: int) -> str:
+    """The stage the demo project was in `days_ago`, from its moves and its ending."""
+    stage = StageKind.IDEATION
+    for move in spec.moves:
+        if move.days_ago >= days_ago:
+            stage = move.to_stage
+    if spec.ending and not spec.ending.stop_reason and spec.ending.days_ago >= days_ago:
+        stage = StageKind.MONITORING
+    return stage
+
+
+class _LogWriter:
+    """Writes one demo project's weekly log; deterministic for a given project and day."""
+
+    def __init__(self, project, spec, log: DemoLog, users, today):
+        self.project, self.spec, self.log, self.today = project, spec, log, today
+        self.rng = random.Random(spec.slug)  # noqa: S311 - made-up numbers, not secrets
+        self.criteria = {c.name: c for c in project.criteria.all()}
+        team = next(t for t in TEAMS if t.slug == spec.team)
+        self.authors = [users[n] for n, role in team.members.items() if role != Role.VIEWER]
+        self.best: dict[str, float] = {}
+        self.turn: dict[str, int] = {}  # where each stage's rotation of ideas stands
+        self.done: set[str] = set()  # titles of the ideas used so far
+        self.moments: list[tuple[int, datetime.datetime]] = []
+        self.now = timezone.now()
+
+    def write(self) -> None:
+        first = self.spec.moves[0].days_ago
+        ending = self.spec.ending
+        last = ending.days_ago if ending and ending.stop_reason else 0
+        missed = {week_start(self.today - datetime.timedelta(days=d)) for d in self.log.missed}
+        monday = week_start(self.today - datetime.timedelta(days=first))
+        end = week_start(self.today - datetime.timedelta(days=last))
+        number_of_week = 0
+        while monday <= end:
+            if monday not in missed:
+                self._week(monday, number_of_week)
+            monday += datetime.timedelta(weeks=1)
+            number_of_week += 1
+        # Experiment.created_at defaults to the real now; the log reads when it was written.
+        Experiment.objects.bulk_update(
+            [Experiment(pk=pk, created_at=moment) for pk, moment in self.moments],
+            ["created_at"],
+            batch_size=500,
+        )
+        self._production_readings(last)
+
+    def _days_ago(self, day: datetime.date) -> int:
+        return (self.today - day).days
+
+    def _week(self, monday: datetime.date, number_of_week: int) -> None:
+        days = [monday + datetime.timedelta(days=n) for n in range(1, 5)]
+        days = [day for day in days if day <= self.today] or [monday]
+        # The log starts the week the project left ideation, which may begin a day or two early.
+        stage = _stage_on(self.spec, self._days_ago(days[0])).replace(
+            StageKind.IDEATION, StageKind.DATA_COLLECTION
+        )
+        count = self.rng.choice(EXPERIMENTS_PER_WEEK[stage])
+        count = min(count, len(days))
+        record_likelihood = self.rng.random() > 0.12 or self._anchor_reason(monday)
+        improved: list[str] = []  # titles of experiments that set a new best this week
+        used: list[IdeaTemplate] = []
+        for index in range(count):
+            day = days[index * len(days) // count]
+            moment = min(_moment(day, self.rng.choice([10, 11, 14, 15, 16])), self.now)
+            readings, outcome, texts, better = self._experiment(stage, day, number_of_week, used)
+            if better:
+                improved.append(texts["title"])
+            likelihood, reason = None, ""
+            if index == count - 1 and record_likelihood:
+                likelihood, reason = self._likelihood(monday, day, improved, outcome, texts)
+            with mock.patch.object(timezone, "now", return_value=moment):
+                experiment = experiment_add(
+                    project=self.project,
+                    week_start=monday,
+                    by=self.rng.choice(self.authors),
+                    outcome=outcome,
+                    readings=[ReadingInput(name, value, moment) for name, value in readings],
+                    likelihood=likelihood,
+                    likelihood_reason=reason,
+                    **texts,
+                )
+            self.moments.append((experiment.pk, moment))
+
+    def _measured(self, day: datetime.date) -> dict[str, float]:
+        """Criteria the team measures in experiments on `day`, with their trend value."""
+        days_ago = self._days_ago(day)
+        return {
+            name: _interpolate(anchors, days_ago)
+            for name, anchors in self.log.trends.items()
+            if _covers(anchors, days_ago)
+        }
+
+    def _primary(self, measured: dict[str, float]) -> str | None:
+        names = [n for n in self.criteria if n in measured]
+        model = [n for n in names if self.criteria[n].kind == CriterionKind.MODEL]
+        return (model or names or [None])[0]
+
+    def _idea(self, stage: str, readable: bool, number_of_week: int, used) -> IdeaTemplate:
+        """The next idea for the stage, in rotation, never twice in one week."""
+        ideas = IDEAS[stage]
+        baseline = IDEAS[StageKind.DATA_COLLECTION][5]
+        if readable and baseline.title not in self.done and stage != StageKind.MONITORING:
+            return baseline  # the first thing measured is the baseline, once
+        if (
+            stage == StageKind.MONITORING
+        ):  # a health check, a monthly review, now and then a retrain
+            health, retrain, review = ideas
+            if number_of_week % 4 == 0:
+                return review
+            return retrain if readable and number_of_week % 6 == 3 else health
+        ideas = [idea for idea in ideas if (readable or not idea.reads) and idea is not baseline]
+        if not ideas:  # a week with nothing to measure: data work
+            ideas = [idea for idea in IDEAS[StageKind.DATA_COLLECTION] if not idea.reads]
+        for _ in ideas:
+            turn = self.turn.get(stage, self.rng.randrange(len(ideas)))
+            self.turn[stage] = turn + 1
+            idea = ideas[turn % len(ideas)]
+            if idea not in used:
+                return idea
+        return idea
+
+    def _experiment(self, stage, day, number_of_week: int, used: list) -> tuple:
+        measured = self._measured(day)
+        primary = self._primary(measured)
+        idea = self._idea(stage, primary is not None, number_of_week, used)
+        first_of_week = not used
+        used.append(idea)
+        self.done.add(idea.title)
+        weights = {o: OUTCOME_WEIGHTS[o] for o in idea.results}
+        outcome = self.rng.choices(list(weights), weights=list(weights.values()))[0]
+        readings: list[tuple[str, float]] = []
+        if idea.reads and primary and outcome != Outcome.ABANDONED:
+            for name, trend in measured.items():
+                business = self.criteria[name].kind == CriterionKind.BUSINESS
+                if business and not (
+                    first_of_week and number_of_week % BUSINESS_READING_EVERY == 0
+                ):
+                    continue
+                readings.append((name, self._reading(name, trend, outcome)))
+        values = dict(readings)
+        improved = primary in values and (
+            primary not in self.best
+            or self._better(primary, self.best[primary], values[primary]) != self.best[primary]
+        )
+        # A "supported" that did not beat the best so far reads as noise, not as a gain.
+        if outcome == Outcome.SUPPORTED and primary in values and not improved:
+            fallback = [o for o in (Outcome.INCONCLUSIVE, Outcome.REFUTED) if o in idea.results]
+            outcome = fallback[0] if fallback else outcome
+        texts = self._texts(idea, outcome, primary, readings)
+        for name, value in readings:
+            self.best[name] = self._better(name, self.best.get(name, value), value)
+        return readings, outcome, texts, improved and outcome == Outcome.SUPPORTED
+
+    def _better(self, name: str, a: float, b: float) -> float:
+        higher = self.criteria[name].direction == Direction.HIGHER
+        return max(a, b) if higher else min(a, b)
+
+    def _reading(self, name: str, trend: float, outcome: str) -> float:
+        anchors = self.log.trends[name]
+        scale = _noise_scale(anchors)
+        worse = -1 if self.criteria[name].direction == Direction.HIGHER else 1
+        if outcome == Outcome.SUPPORTED:
+            value = trend + self.rng.gauss(0, scale / 3)
+        elif outcome == Outcome.INCONCLUSIVE:
+            value = trend + worse * abs(self.rng.gauss(0, scale * 0.7))
+        else:
+            value = trend + worse * (scale + abs(self.rng.gauss(0, scale)))
+        return _rounded(value, anchors)
+
+    def _texts(self, idea: IdeaTemplate, outcome: str, primary, readings) -> dict[str, str]:
+        vocabulary = self.log.vocabulary
+        turn = sum(self.turn.values())
+        values = dict(readings)
+        unit = self.criteria[primary].unit if primary else ""
+        best = self.best.get(primary) if primary else None
+        if best is None and primary:
+            best = self.criteria[primary].baseline or values.get(primary)
+
+        def pick(options: tuple[str, ...], step: int) -> str:
+            return options[(turn * step) % len(options)]
+
+        fields = {
+            "model": vocabulary.model,
+            "alternative": pick(vocabulary.alternatives, 1),
+            "feature": pick(vocabulary.features, 1),
+            "segment": pick(vocabulary.segments, 2),
+            "source": pick(vocabulary.sources, 1),
+            "stakeholders": vocabulary.stakeholders,
+            "service": vocabulary.service,
+            "baseline": vocabulary.baseline,
+            "primary": primary or "",
+            "value": f"{number(values.get(primary))} {unit}".strip(),
+            "best": f"{number(best)} {unit}".strip(),
+        }
+        for name in ("alternative", "feature", "source"):
+            fields[f"{name}_cap"] = fields[name][:1].upper() + fields[name][1:]
+        return {
+            "title": idea.title.format(**fields)[:200],
+            "hypothesis": idea.hypothesis.format(**fields),
+            "what_was_done": idea.what_was_done.format(**fields),
+            "result": idea.results[outcome].format(**fields),
+        }
+
+    def _anchor_reason(self, monday: datetime.date) -> str:
+        for days_ago, reason in self.log.reasons.items():
+            if week_start(self.today - datetime.timedelta(days=days_ago)) == monday:
+                return reason
+        return ""
+
+    def _likelihood(self, monday, day, improved, outcome, texts) -> tuple[int, str]:
+        days_ago = self._days_ago(day)
+        value = _interpolate(self.log.likelihood, days_ago) + self.rng.uniform(-3, 3)
+        value += 2 * len(improved) - (2 if outcome == Outcome.REFUTED else 0)
+        likelihood = max(0, min(100, 5 * round(value / 5)))
+        reason = self._anchor_reason(monday)
+        if not reason:
+            reason = self._reason(day, improved, outcome, texts)
+        return likelihood, reason[:200]
+
+    def _reason(self, day, improved, outcome, texts) -> str:
+        days_ago = self._days_ago(day)
+        live = [
+            n for n in self.criteria if n in self.log.live and _covers(self.log.live[n], days_ago)
+        ]
+        if live and _stage_on(self.spec, days_ago) == StageKind.MONITORING:
+            criterion = self.criteria[live[0]]
+            value = _rounded(_interpolate(self.log.live[live[0]], days_ago), self.log.live[live[0]])
+            return (
+                f"Live: {criterion.name} {number(value)} {criterion.unit} "
+                f"(target {number(criterion.target)} {criterion.unit})."
+            ).replace(" )", ")")
+        primary = self._primary(self._measured(day))
+        if primary and primary in self.best:
+            unit = self.criteria[primary].unit
+            best = f"{number(self.best[primary])} {unit}".strip()
+            if improved:
+                return f"{improved[-1]}: best {primary} now {best}."
+            return f"No gain this week; best {primary} still {best}."
+        if outcome == Outcome.SUPPORTED:
+            return f"On track: {texts['title'][:1].lower()}{texts['title'][1:]}, done."
+        return f"Setback: {texts['result'].split('. ')[0].rstrip('.')}."
+
+    def _production_readings(self, last: int) -> None:
+        readings = []
+        for name, anchors in self.log.live.items():
+            scale = _noise_scale(anchors) * 0.6
+            monday = week_start(self.today - datetime.timedelta(days=anchors[0][0]))
+            while self._days_ago(monday) >= max(anchors[-1][0], last):
+                at = _moment(monday, 7)
+                if at <= self.now:
+                    value = _interpolate(anchors, self._days_ago(monday)) + self.rng.gauss(0, scale)
+                    readings.append(
+                        ReadingInput(name, _rounded(value, anchors), at, ReadingSource.PRODUCTION)
+                    )
+                monday += datetime.timedelta(weeks=1)
+        for start in range(0, len(readings), MAX_READINGS_PER_CALL):
+            readings_add(
+                project=self.project,
+                readings=readings[start : start + MAX_READINGS_PER_CALL],
+                by=self.project.owner,
+            )
+
+
+def _write_log(project, spec: DemoProject, log: DemoLog, users, today: datetime.date) -> None:
+    _LogWriter(project, spec, log, users, today).write()
 
 
 # The synthetic portfolio: bulk inserts, because the services take seconds per hundred projects.
@@ -598,3 +956,188 @@ def _synthetic_events(project: Project, today: datetime.date) -> list[ProjectEve
             )
         )
     return events
+
+
+# Weekly logs of the synthetic portfolio (--weeks): bulk inserts, a chunk of projects at a time so
+# memory stays flat; 2,000 projects × 100 weeks is 400,000 experiments.
+
+SYNTHETIC_LOG_CHUNK = 50
+SYNTHETIC_REPORT_EVERY = 250
+SYNTHETIC_EXPERIMENTS_PER_WEEK = (1, 2, 3, 2)
+SYNTHETIC_IDEAS = (
+    (
+        "Add {feature} to the scoring model",
+        "The handlers say {feature} tells urgent cases apart; ROC AUC should rise.",
+        "Built the feature, retrained on the frozen split, compared on validation.",
+    ),
+    (
+        "Tune the scoring model",
+        "Default settings leave some ROC AUC on the table.",
+        "Random search over depth and learning rate, 40 trials.",
+    ),
+    (
+        "Error analysis: {feature}",
+        "Most errors share a cause we can fix.",
+        "Read 50 of the worst errors with the team lead and tagged the causes.",
+    ),
+    (
+        "Demo to the case handlers",
+        "Handlers agree with most of the top-ranked cases.",
+        "Showed 40 real cases without scores and asked agree / disagree.",
+    ),
+)
+SYNTHETIC_FEATURES = ("case age", "the customer's history", "the channel", "the product", "text")
+SYNTHETIC_RESULTS = {
+    Outcome.SUPPORTED: "A gain on validation; kept.",
+    Outcome.REFUTED: "No gain on validation; dropped.",
+    Outcome.INCONCLUSIVE: "Within run-to-run noise.",
+    Outcome.ABANDONED: "Stopped: the data for it is not there yet.",
+}
+SYNTHETIC_OUTCOMES = (
+    Outcome.SUPPORTED,
+    Outcome.REFUTED,
+    Outcome.SUPPORTED,
+    Outcome.INCONCLUSIVE,
+    Outcome.SUPPORTED,
+    Outcome.ABANDONED,
+    Outcome.REFUTED,
+)
+SYNTHETIC_REASONS = (
+    "Steady gains on the validation split.",
+    "No gain this week; next week tries new features.",
+    "Handlers liked the demo.",
+    "Integration with the case system slipped a week.",
+)
+
+
+def seed_synthetic_logs(
+    weeks: int, today: datetime.date, report: Callable[[int, int], None] | None = None
+) -> tuple[int, dict]:
+    """Give each synthetic project without a log `weeks` weekly timeboxes, ~2 experiments a week
+    with readings, and a likelihood; return how many projects got one and the rows per model.
+
+    `report(done, total)` hears of progress every few hundred projects."""
+    projects = list(
+        Project.objects.filter(slug__startswith=SYNTHETIC_SLUG_PREFIX, timeboxes__isnull=True)
+        .order_by("slug")
+        .distinct()
+    )
+    counts = {Timebox: 0, Experiment: 0, Reading: 0}
+    for start in range(0, len(projects), SYNTHETIC_LOG_CHUNK):
+        chunk = projects[start : start + SYNTHETIC_LOG_CHUNK]
+        with transaction.atomic():
+            for model, rows in _synthetic_logs(chunk, weeks, today).items():
+                counts[model] += rows
+        done = start + len(chunk)
+        if report and (done % SYNTHETIC_REPORT_EVERY == 0 or done == len(projects)):
+            report(done, len(projects))
+    return len(projects), counts
+
+
+def _synthetic_logs(projects: list[Project], weeks: int, today: datetime.date) -> dict:
+    criteria: dict[int, dict[str, SuccessCriterion]] = {p.pk: {} for p in projects}
+    for criterion in SuccessCriterion.objects.filter(project__in=projects):
+        criteria[criterion.project_id][criterion.kind + str(criterion.direction)] = criterion
+    timeboxes = [tb for p in projects for tb in _synthetic_timeboxes(p, weeks, today)]
+    Timebox.objects.bulk_create(timeboxes, batch_size=BATCH_SIZE)
+    measured = []  # (experiment, {criterion: value})
+    for index, timebox in enumerate(timeboxes):
+        w = index % weeks
+        for experiment in _synthetic_experiments(timebox, w):
+            values = _synthetic_values(experiment, criteria[experiment.project_id], w, weeks)
+            measured.append((experiment, values))
+    Experiment.objects.bulk_create([e for e, _ in measured], batch_size=BATCH_SIZE)
+    readings = [
+        Reading(
+            criterion=criterion,
+            project_id=experiment.project_id,
+            experiment=experiment,
+            value=value,
+            at=experiment.created_at,
+            created_by_id=experiment.created_by_id,
+        )
+        for experiment, values in measured
+        for criterion, value in values.items()
+    ]
+    Reading.objects.bulk_create(readings, batch_size=BATCH_SIZE)
+    return {Timebox: len(timeboxes), Experiment: len(measured), Reading: len(readings)}
+
+
+def _synthetic_timeboxes(project: Project, weeks: int, today: datetime.date) -> list[Timebox]:
+    """`weeks` weeks up to this week, or up to the week the project ended."""
+    end = timezone.localdate(project.ended_at) if project.ended_at else today
+    last = week_start(end)
+    n = int(project.slug.removeprefix(SYNTHETIC_SLUG_PREFIX))
+    stopped = project.status == ProjectStatus.STOPPED
+    rows = []
+    for w in range(weeks):
+        progress = w / max(weeks - 1, 1)
+        likelihood = 40 + 45 * progress if not stopped else 55 - 45 * progress
+        likelihood += ((n * 7 + w * 13) % 11) - 5
+        rows.append(
+            Timebox(
+                project=project,
+                week_start=last - datetime.timedelta(weeks=weeks - 1 - w),
+                likelihood=max(0, min(100, round(likelihood))),
+                likelihood_reason=SYNTHETIC_REASONS[(n + w) % len(SYNTHETIC_REASONS)],
+            )
+        )
+    return rows
+
+
+def _synthetic_experiments(timebox: Timebox, w: int) -> list[Experiment]:
+    project = timebox.project
+    n = int(project.slug.removeprefix(SYNTHETIC_SLUG_PREFIX))
+    count = SYNTHETIC_EXPERIMENTS_PER_WEEK[(n + w) % len(SYNTHETIC_EXPERIMENTS_PER_WEEK)]
+    rows = []
+    for k in range(count):
+        title, hypothesis, done = SYNTHETIC_IDEAS[(n + w + k) % len(SYNTHETIC_IDEAS)]
+        feature = SYNTHETIC_FEATURES[(n + w * 3 + k) % len(SYNTHETIC_FEATURES)]
+        outcome = SYNTHETIC_OUTCOMES[(n + w * 2 + k) % len(SYNTHETIC_OUTCOMES)]
+        rows.append(
+            Experiment(
+                timebox=timebox,
+                project=project,  # also read by _synthetic_values
+                position=k + 1,
+                title=title.format(feature=feature),
+                hypothesis=hypothesis.format(feature=feature),
+                what_was_done=done,
+                outcome=outcome,
+                created_at=_synthetic_moment(timebox.week_start + datetime.timedelta(days=1 + k)),
+                created_by_id=project.owner_id,
+            )
+        )
+    return rows
+
+
+def _synthetic_values(
+    experiment: Experiment, criteria: dict[str, SuccessCriterion], w: int, weeks: int
+) -> dict[SuccessCriterion, float]:
+    """Readings of an experiment in week `w` of the log, and its result that quotes them: the
+    week's first experiment reads ROC AUC, and now and then scoring time and the business metric.
+    (One reading per experiment would add 400,000 rows that no page needs.)"""
+    if experiment.outcome == Outcome.ABANDONED or experiment.position != 1:
+        experiment.result = SYNTHETIC_RESULTS[experiment.outcome]
+        return {}
+    stalls = experiment.project.status == ProjectStatus.STOPPED
+    gain = (0.35 if stalls else 1.0) * w / max(weeks - 1, 1)
+    wobble = ((experiment.position * 37 + w * 11) % 9 - 4) / 400
+    auc = criteria["model" + Direction.HIGHER]
+    values = {auc: auc.baseline + (auc.target + 0.02 - auc.baseline) * gain + wobble}
+    if w % 2 == 0:
+        values[criteria["model" + Direction.LOWER]] = 90 - 45 * gain + wobble * 100
+    if w % 4 == 0:
+        business = criteria["business" + Direction.HIGHER]
+        values[business] = business.baseline + 16 * gain + wobble * 100
+    experiment.result = f"ROC AUC {values[auc]:.3f}. {SYNTHETIC_RESULTS[experiment.outcome]}"
+    return {criterion: round(value, 3) for criterion, value in values.items()}
+
+
+_moments: dict[datetime.date, datetime.datetime] = {}
+
+
+def _synthetic_moment(day: datetime.date) -> datetime.datetime:
+    """10:00 on `day`, made aware once per day: 400,000 experiments share a few hundred days."""
+    if day not in _moments:
+        _moments[day] = _moment(day, 10)
+    return _moments[day]

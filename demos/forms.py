@@ -1,0 +1,168 @@
+from django import forms
+
+from .models import Demo, ScaleKind, Verdict
+from .scales import MAX_BANDS, PRESETS, Band, bands_from_json, bands_to_json
+
+
+def _names(text: str) -> list[str]:
+    """ "title, text ,image_url" → ["title", "text", "image_url"], without repeats."""
+    return list(dict.fromkeys(name.strip() for name in text.split(",") if name.strip()))
+
+
+class DemoCreateForm(forms.ModelForm):
+    kind = forms.ChoiceField(
+        label="How labels look",
+        choices=ScaleKind.choices,
+        initial=ScaleKind.BANDS,
+        help_text="You can change the labels and their thresholds later.",
+    )
+
+    class Meta:
+        model = Demo
+        fields = ["title", "intro"]
+        labels = {"title": "Title", "intro": "Introduction for the audience"}
+        widgets = {
+            "title": forms.TextInput(attrs={"placeholder": "Which support tickets are urgent?"}),
+            "intro": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "intro": "Markdown. What they are looking at and what you would like them to judge."
+        }
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Model outputs", help_text="A CSV or JSON lines file, one example per row."
+    )
+    model_version = forms.CharField(
+        max_length=80, help_text="A name for this model version, e.g. “v3-distilbert”."
+    )
+    id_column = forms.CharField(label="Id column", max_length=120, initial="id")
+    score_column = forms.CharField(
+        label="Score column",
+        max_length=120,
+        initial="score",
+        required=False,
+        help_text="A number from 0 to 1 per row.",
+    )
+    class_columns = forms.CharField(
+        label="Or: one column per class",
+        required=False,
+        help_text="For a multi-class model, comma-separated, e.g. “billing, outage, other”.",
+    )
+    display_columns = forms.CharField(
+        label="Columns to show",
+        required=False,
+        help_text="Comma-separated, e.g. “title, text, image_url”. Shown on each card.",
+    )
+
+    def __init__(self, *args, demo: Demo, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.demo = demo
+
+    def clean_model_version(self) -> str:
+        version = self.cleaned_data["model_version"].strip()
+        if self.demo.datasets.filter(model_version=version).exists():
+            raise forms.ValidationError(
+                f"This demo already has outputs of “{version}”; give this upload a new name."
+            )
+        return version
+
+    def clean(self):
+        data = super().clean()
+        data["class_columns"] = _names(data.get("class_columns", ""))
+        data["display_columns"] = _names(data.get("display_columns", ""))
+        if len(data["class_columns"]) == 1:
+            self.add_error("class_columns", "A multi-class model needs two class columns or more.")
+        if not data["class_columns"] and not (data.get("score_column") or "").strip():
+            self.add_error("score_column", "Name the score column, or the class columns.")
+        return data
+
+
+class ShareLinkForm(forms.Form):
+    viewer_name = forms.CharField(
+        label="For whom (optional)",
+        max_length=120,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "e.g. Head of support"}),
+    )
+    days = forms.IntegerField(label="Valid for (days)", min_value=1, max_value=365, initial=14)
+
+
+class FeedbackForm(forms.Form):
+    verdict = forms.ChoiceField(choices=Verdict.choices)
+    comment = forms.CharField(max_length=2000, required=False, strip=True)
+
+
+class AgreementReadingForm(forms.Form):
+    criterion = forms.ModelChoiceField(
+        queryset=None, label="Record as a reading of", empty_label=None
+    )
+    band = forms.ChoiceField(label="Agreement of", required=False)
+
+    def __init__(self, *args, project, bands: list[Band], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["criterion"].queryset = project.criteria.all()
+        self.fields["band"].choices = [("", "All labels")] + [
+            (str(index), band.label) for index, band in enumerate(bands)
+        ]
+
+
+# The scale editor: a variable number of band rows, read straight from the POST. -------------
+
+
+def scale_rows_from_post(data) -> tuple[str, list[dict]]:
+    """The kind and the band rows as typed: [{label, colour, description, min}] (unchecked)."""
+    kind = data.get("kind", ScaleKind.BANDS)
+    if kind not in ScaleKind.values:
+        kind = ScaleKind.BANDS
+    try:
+        count = min(int(data.get("band_count", 0)), MAX_BANDS)
+    except ValueError:
+        count = 0
+    rows = []
+    for index in range(count):
+        rows.append(
+            {
+                "label": data.get(f"band-{index}-label", ""),
+                "colour": data.get(f"band-{index}-colour", "#6b7686"),
+                "description": data.get(f"band-{index}-description", ""),
+                # The last band always starts at 0, so every score has a label.
+                "min": "0" if index == count - 1 else data.get(f"band-{index}-min", ""),
+            }
+        )
+    return kind, rows
+
+
+def preset_rows(kind: str) -> list[dict]:
+    return bands_to_json(PRESETS.get(kind, PRESETS[ScaleKind.BANDS]))
+
+
+def rows_of_scale(scale) -> list[dict]:
+    return bands_to_json(bands_from_json(scale.bands))
+
+
+def add_row(rows: list[dict]) -> list[dict]:
+    """A new band above the last one, halfway between its neighbours' thresholds."""
+    if len(rows) >= MAX_BANDS:
+        return rows
+    rows = [dict(row) for row in rows]
+    try:
+        above = float(rows[-2]["min"]) if len(rows) > 1 else 1.0
+    except (TypeError, ValueError):
+        above = 1.0
+    middle = round(above / 2, 2)
+    rows.insert(
+        len(rows) - 1,
+        {"label": "", "colour": "#6b7686", "description": "", "min": middle},
+    )
+    return rows
+
+
+def remove_row(rows: list[dict], index: int) -> list[dict]:
+    if len(rows) <= 2 or not 0 <= index < len(rows):
+        return rows
+    rows = [dict(row) for row in rows]
+    del rows[index]
+    rows[-1]["min"] = 0
+    return rows

@@ -1,0 +1,265 @@
+"""The stakeholder view: examples as cards, the label first, never a score or a probability.
+
+The same page serves a share link (`/d/<token>/`, no account, nothing else of the app reachable)
+and signed-in readers of the project. Feedback is given per example, in place with htmx.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from csp.decorators import csp_update
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from .. import services
+from ..access import LinkUnusable, get_demo_for_reader, get_share_link
+from ..forms import FeedbackForm
+from ..models import Demo, Example, Feedback
+from ..queries import (
+    ExamplePage,
+    Shown,
+    demo_kind_words,
+    examples_page,
+    judgements,
+    label_set,
+    ready_datasets,
+    shown_fields,
+)
+from .common import int_or_none
+
+TEMPLATE = "demos/stakeholder.html"
+# Display columns may hold image URLs on other sites; only images, nothing else, may load.
+IMAGES_FROM_ANYWHERE = csp_update({"img-src": ["https:", "http:"]})
+
+
+@dataclass
+class Card:
+    example: Example
+    label: str
+    colour: str
+    description: str
+    confidence: str  # multi-class: how sure the model is, in words
+    confidence_colour: str
+    shown: Shown
+    feedback: Feedback | None
+    feedback_url: str
+
+
+def _query(params: dict) -> str:
+    kept = {key: value for key, value in params.items() if value not in (None, "")}
+    return "?" + urlencode(kept) if kept else "?"
+
+
+def stakeholder_context(request, demo: Demo, *, link=None, page_path: str, feedback_url) -> dict:
+    """Everything the stakeholder page shows, in a fixed number of queries however many rows."""
+    datasets = ready_datasets(demo)
+    wanted = int_or_none(request.GET.get("v"))
+    dataset = next((d for d in datasets if d.pk == wanted), datasets[0] if datasets else None)
+    context = {
+        "demo": demo,
+        "link": link,
+        "datasets": datasets,
+        "dataset": dataset,
+        "page_path": page_path,
+        "base_template": "demos/public_base.html" if link else "base.html",
+    }
+    if dataset is None:
+        return context
+    labels = label_set(dataset)
+    chosen = labels.get(request.GET.get("label"))
+    search = request.GET.get("q", "").strip()[:100]
+    version = dataset.pk if len(datasets) > 1 and dataset != datasets[0] else None
+    page: ExamplePage = examples_page(
+        dataset,
+        condition=labels.condition(chosen.key) if chosen else None,
+        search=search,
+        after=int_or_none(request.GET.get("after")),
+        before=int_or_none(request.GET.get("before")),
+    )
+    user = None if link else request.user
+    marks = judgements(page.examples, link=link, user=user)
+    state = {"v": version, "label": chosen.key if chosen else None, "q": search}
+    here = dict(state)
+    for key in ("after", "before"):
+        if request.GET.get(key):
+            here[key] = request.GET[key]
+    cards = []
+    for example in page.examples:
+        band = labels.band_of(example.score)
+        if labels.kind == "classes":
+            label, colour, description = example.top_class, "#2856c7", ""
+            confidence, confidence_colour = band.label, band.colour
+        else:
+            label, colour, description = band.label, band.colour, band.description
+            confidence, confidence_colour = "", ""
+        cards.append(
+            Card(
+                example,
+                label,
+                colour,
+                description,
+                confidence,
+                confidence_colour,
+                shown_fields(example.fields, dataset.display_columns),
+                marks.get(example.pk),
+                feedback_url(example),
+            )
+        )
+    context.update(
+        labels=labels,
+        chosen=chosen,
+        search=search,
+        page=page,
+        cards=cards,
+        kind_words=demo_kind_words(labels.kind),
+        state=state,
+        here=page_path + _query(here),
+        all_url=page_path + _query({**state, "label": None}),
+        label_links=[
+            (label, page_path + _query({**state, "label": label.key})) for label in labels.labels
+        ],
+        version_links=[(d, page_path + _query({"v": d.pk})) for d in datasets],
+        next_url=page_path + _query({**state, "after": page.last_id}) if page.has_next else "",
+        previous_url=(
+            page_path + _query({**state, "before": page.first_id}) if page.has_previous else ""
+        ),
+        first_url=page_path + _query(state) if page.has_previous else "",
+    )
+    return context
+
+
+def _respond(request, context, *, link=None) -> HttpResponse:
+    if request.htmx and request.htmx.target == "results":
+        response = TemplateResponse(request, f"{TEMPLATE}#results", context)
+    else:
+        response = TemplateResponse(request, TEMPLATE, context)
+    if link is not None:
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# Signed-in readers ----------------------------------------------------------------------------
+
+
+@IMAGES_FROM_ANYWHERE
+@require_GET
+@login_required
+def demo_view(request, slug, demo_id):
+    access = get_demo_for_reader(request.user, demo_id, slug)
+    demo = access.demo
+    page_path = reverse("demos:demo_view", args=[slug, demo.pk])
+
+    def feedback_url(example):
+        return reverse("demos:example_feedback", args=[slug, demo.pk, example.pk])
+
+    context = stakeholder_context(request, demo, page_path=page_path, feedback_url=feedback_url)
+    context.update(access=access, project=demo.project)
+    return _respond(request, context)
+
+
+@require_POST
+@login_required
+def example_feedback(request, slug, demo_id, example_id):
+    """A signed-in reader's judgement of an example (anyone who may read the project)."""
+    access = get_demo_for_reader(request.user, demo_id, slug)
+    example = _example_of(access.demo, example_id)
+    url = reverse("demos:example_feedback", args=[slug, access.demo.pk, example.pk])
+    page_path = reverse("demos:demo_view", args=[slug, access.demo.pk])
+    return _judge(request, example, url, page_path, user=request.user)
+
+
+# Share links ----------------------------------------------------------------------------------
+
+
+def _unusable(request, error: LinkUnusable) -> HttpResponse:
+    status = 404 if error.reason == "unknown" else 410
+    response = TemplateResponse(
+        request,
+        "demos/link_unusable.html",
+        {"reason": error.reason, "link": error.link, "base_template": "demos/public_base.html"},
+        status=status,
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@IMAGES_FROM_ANYWHERE
+@require_GET
+def shared_demo(request, token):
+    try:
+        link = get_share_link(token)
+    except LinkUnusable as error:
+        return _unusable(request, error)
+    page_path = reverse("demos:shared_demo", args=[token])
+    if not request.htmx:
+        services.share_link_count_view(link=link)  # a visit, not each filter or page turn
+
+    def feedback_url(example):
+        return reverse("demos:shared_feedback", args=[token, example.pk])
+
+    context = stakeholder_context(
+        request, link.demo, link=link, page_path=page_path, feedback_url=feedback_url
+    )
+    return _respond(request, context, link=link)
+
+
+@require_POST
+def shared_feedback(request, token, example_id):
+    try:
+        link = get_share_link(token)
+    except LinkUnusable as error:
+        return _unusable(request, error)
+    # The link opens its own demo only: an example of another demo is not found.
+    example = _example_of(link.demo, example_id)
+    url = reverse("demos:shared_feedback", args=[token, example.pk])
+    page_path = reverse("demos:shared_demo", args=[token])
+    return _judge(request, example, url, page_path, link=link)
+
+
+# Feedback -------------------------------------------------------------------------------------
+
+
+def _example_of(demo: Demo, example_id: int) -> Example:
+    examples = Example.objects.filter(dataset__demo=demo, dataset__ready=True)
+    return get_object_or_404(examples.select_related("dataset"), pk=example_id)
+
+
+def _judge(request, example, url, page_path, *, link=None, user=None) -> HttpResponse:
+    form = FeedbackForm(request.POST)
+    next_url = request.POST.get("next", "")
+    if not (
+        next_url.startswith(page_path)
+        and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()})
+    ):
+        next_url = page_path
+    status = 200
+    if form.is_valid():
+        feedback = services.feedback_record(
+            example=example,
+            verdict=form.cleaned_data["verdict"],
+            comment=form.cleaned_data["comment"],
+            link=link,
+            user=user,
+        )
+        if not request.htmx:
+            return redirect(f"{next_url}#example-{example.pk}")
+    else:
+        status = 422
+        feedback = _current(example, link=link, user=user)
+    card = {"example": example, "feedback": feedback, "feedback_url": url}
+    context = {"card": card, "here": next_url, "form_error": not form.is_valid()}
+    return TemplateResponse(request, f"{TEMPLATE}#verdict", context, status=status)
+
+
+def _current(example, *, link=None, user=None) -> Feedback | None:
+    feedback = Feedback.objects.filter(example=example)
+    if user is not None:
+        return feedback.filter(user=user).first()
+    return feedback.filter(Q(link=link) & Q(user__isnull=True)).first()
