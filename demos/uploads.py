@@ -13,10 +13,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from .models import Dataset, JobStatus, UploadJob
+from lifecycle.bulk import insert_rows
+
+from .models import Dataset, Example, JobStatus, UploadJob
 
 CHUNK_ROWS = 50_000
 ROWS_LISTED = 10  # how many row numbers a problem lists before summarising
@@ -229,10 +231,7 @@ def _display_json(frame: pd.DataFrame, display: list[str]) -> list[str]:
     return shown.to_json(orient="records", lines=True, force_ascii=False).splitlines()
 
 
-INSERT = (
-    "INSERT INTO demos_example (dataset_id, row, external_id, score, top_class, fields) "
-    "VALUES (%s, %s, %s, %s, %s, %s)"
-)
+EXAMPLE_COLUMNS = ("dataset_id", "row", "external_id", "score", "top_class", "fields")
 
 
 def _store_rows(job: UploadJob, dataset: Dataset, frame, checked, first_line) -> None:
@@ -248,8 +247,8 @@ def _store_rows(job: UploadJob, dataset: Dataset, frame, checked, first_line) ->
     )
     stored = 0
     while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.executemany(INSERT, chunk)
+        with transaction.atomic():
+            insert_rows(Example._meta.db_table, EXAMPLE_COLUMNS, chunk)
         stored += len(chunk)
         # Reading and checking took the first 20 %; storing the rest.
         UploadJob.objects.filter(pk=job.pk).update(progress=20 + int(75 * stored / total))

@@ -8,10 +8,11 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from .bulk import insert_rows
 from .models import (
     Experiment,
     Outcome,
@@ -111,22 +112,21 @@ def _reading_rows(
     return rows
 
 
-def _insert_readings(rows: list[tuple]) -> None:
-    """One prepared INSERT run for every row.
+READING_COLUMNS = (
+    "criterion_id",
+    "project_id",
+    "experiment_id",
+    "value",
+    "at",
+    "source",
+    "created_by_id",
+)
 
-    Readings arrive a thousand at a time from training scripts; building a model instance per
-    row and bulk_create's split into 999-parameter statements on SQLite cost ten times more.
-    """
-    if not rows:
-        return
-    table = Reading._meta.db_table
-    columns = "criterion_id, project_id, experiment_id, value, at, source, created_by_id"
-    adapt = connection.ops.adapt_datetimefield_value
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s)",  # noqa: S608
-            [(*row[:4], adapt(row[4]), *row[5:]) for row in rows],
-        )
+
+def _insert_readings(rows: list[tuple]) -> None:
+    # Readings arrive a thousand at a time from training scripts: model instances and
+    # bulk_create (split into 999-parameter statements on SQLite) cost ten times more.
+    insert_rows(Reading._meta.db_table, READING_COLUMNS, rows)
 
 
 @transaction.atomic
