@@ -25,6 +25,7 @@ from .schemas import (
     CharterPatchIn,
     ConflictOut,
     CriterionOut,
+    DemoSummaryOut,
     ErrorOut,
     ExperimentIn,
     ExperimentOut,
@@ -122,12 +123,14 @@ def _project_out(project: Project) -> ProjectOut:
             version=charter.version,
             **{name: getattr(charter, name) for name in charter.TEXT_FIELDS},
         ),
+        demos=[DemoSummaryOut(**demo) for demo in project.demos.values("id", "title")],
     )
 
 
 @router.get("/{slug:slug}", response={200: ProjectOut, **ERRORS}, summary="Read a project")
 def project_read(request: HttpRequest, slug: str, response: HttpResponse):
-    """Stage, status, likelihood, criteria with their latest readings, and the charter.
+    """Stage, status, likelihood, criteria with their latest readings, the charter and the
+    project's demos.
 
     The ETag header carries the charter's version, for `If-Match` on PATCH."""
     project = get_project_for_reader(request.auth, slug).project

@@ -5,7 +5,7 @@ import datetime
 from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from lifecycle.models import Charter
 
@@ -48,6 +48,17 @@ class Input(BaseModel):
 
 class ErrorOut(Schema):
     detail: str
+
+
+class FieldErrorOut(Schema):
+    loc: list[str | int] = Field(examples=[["form", "model_version"]])
+    msg: str
+    type: str
+
+
+class FieldErrorsOut(Schema):
+    detail: str
+    errors: list[FieldErrorOut] = Field(default_factory=list, description="Each field at fault.")
 
 
 class ConflictOut(Schema):
@@ -112,6 +123,11 @@ class CharterOut(Schema):
     constraints: str
 
 
+class DemoSummaryOut(Schema):
+    id: int = Field(description="Upload model outputs with POST /api/v1/demos/{id}/datasets.")
+    title: str
+
+
 class ProjectOut(Schema):
     slug: str
     name: str
@@ -123,6 +139,7 @@ class ProjectOut(Schema):
     last_log_at: datetime.datetime | None
     criteria: list[CriterionOut]
     charter: CharterOut
+    demos: list[DemoSummaryOut] = Field(description="The project's demos, newest first.")
 
 
 class CharterPatchIn(Input):
@@ -199,3 +216,65 @@ class ExperimentOut(Schema):
     links: list[str]
     created_at: datetime.datetime
     readings: list[ReadingOut]
+
+
+# Demos -----------------------------------------------------------------------------------
+
+ScaleKindName = Literal["bands", "stars", "traffic_light"]
+JobStatusName = Literal["queued", "running", "succeeded", "failed"]
+
+
+class DemoIn(Input):
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=160)]
+    intro: str = Field(default="", max_length=10_000, description="Markdown, for the audience.")
+    scale: ScaleKindName = Field(
+        default="bands",
+        description="How scores become labels: labelled bands, 1–5 stars or a traffic light. "
+        "Thresholds can be tuned later on the demo page.",
+    )
+
+
+class BandOut(Schema):
+    label: str
+    colour: str
+    description: str
+    min: float = Field(description="The lowest score in this band (0–1).")
+
+
+class ScaleOut(Schema):
+    kind: str
+    version: int
+    bands: list[BandOut] = Field(description="From the highest threshold down.")
+
+
+class DemoOut(Schema):
+    id: int
+    title: str
+    intro: str
+    scale: ScaleOut
+
+
+class UploadAcceptedOut(Schema):
+    job_id: int
+    job_url: str = Field(description="Poll it (GET) until `status` is succeeded or failed.")
+
+
+class ProblemOut(Schema):
+    message: str
+    column: str = Field(description="The column concerned, or empty.")
+    rows: list[int] = Field(description="File line numbers (the first 10).")
+
+
+class DatasetOut(Schema):
+    id: int
+    model_version: str
+    rows: int
+
+
+class JobOut(Schema):
+    id: int
+    status: JobStatusName
+    progress: int = Field(ge=0, le=100)
+    error: str = Field(description="A one-line summary when the job failed.")
+    problems: list[ProblemOut] = Field(description="Everything wrong with the file, if it failed.")
+    dataset: DatasetOut | None = Field(description="The stored outputs, once succeeded.")

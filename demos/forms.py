@@ -1,7 +1,36 @@
+from pathlib import Path
+
 from django import forms
 
 from .models import Demo, ScaleKind, Verdict
 from .scales import MAX_BANDS, PRESETS, Band, bands_from_json, bands_to_json
+from .uploads import Columns, max_upload_bytes
+
+# What an upload may be: read_table reads CSV and JSON lines (a name without an extension is
+# sniffed). Spreadsheets, archives and images are refused before anything is stored.
+UPLOAD_EXTENSIONS = {"", ".csv", ".txt", ".json", ".jsonl", ".ndjson"}
+BINARY_SIGNATURES = {
+    b"PK\x03\x04": "a zip archive or an Excel workbook",
+    b"\xd0\xcf\x11\xe0": "an old Excel workbook",
+    b"%PDF": "a PDF",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"PAR1": "a Parquet file",
+    b"\x1f\x8b": "a gzip archive",
+}
+NOT_A_TABLE = (
+    "“{name}” looks like {what}, not model outputs. Upload a CSV (.csv, e.g. “CSV UTF-8” from "
+    "Excel) or JSON lines (.jsonl), one example per row."
+)
+
+
+def size_text(size: int) -> str:
+    """1234567 → "1.2 MB"; small sizes in KB or bytes."""
+    if size >= 1_000_000:
+        return f"{size / 1e6:.1f} MB".replace(".0 MB", " MB")
+    if size >= 1_000:
+        return f"{size / 1e3:.1f} KB".replace(".0 KB", " KB")
+    return f"{size} bytes"
 
 
 def _names(text: str) -> list[str]:
@@ -60,23 +89,55 @@ class UploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.demo = demo
 
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        limit = max_upload_bytes()
+        if uploaded.size > limit:
+            raise forms.ValidationError(
+                f"The file is {size_text(uploaded.size)}; the limit is {size_text(limit)}. "
+                "Split it into several uploads or leave out columns you do not show.",
+                code="too_large",
+            )
+        name = Path(uploaded.name).name
+        suffix = Path(name).suffix.lower()
+        head = uploaded.read(8)
+        uploaded.seek(0)
+        what = next((w for sig, w in BINARY_SIGNATURES.items() if head.startswith(sig)), None)
+        if what is None and suffix not in UPLOAD_EXTENSIONS:
+            what = f"a {suffix} file"
+        if what:
+            raise forms.ValidationError(NOT_A_TABLE.format(name=name, what=what), code="bad_type")
+        return uploaded
+
     def clean_model_version(self) -> str:
         version = self.cleaned_data["model_version"].strip()
         if self.demo.datasets.filter(model_version=version).exists():
             raise forms.ValidationError(
-                f"This demo already has outputs of “{version}”; give this upload a new name."
+                f"This demo already has outputs of “{version}”; give this upload a new name.",
+                code="duplicate",
             )
         return version
 
     def clean(self):
         data = super().clean()
-        data["class_columns"] = _names(data.get("class_columns", ""))
+        classes = data["class_columns"] = _names(data.get("class_columns", ""))
         data["display_columns"] = _names(data.get("display_columns", ""))
-        if len(data["class_columns"]) == 1:
+        # (add_error removes the field from cleaned_data: decide from the local names.)
+        if len(classes) == 1:
             self.add_error("class_columns", "A multi-class model needs two class columns or more.")
-        if not data["class_columns"] and not (data.get("score_column") or "").strip():
+        if not classes and not (data.get("score_column") or "").strip():
             self.add_error("score_column", "Name the score column, or the class columns.")
         return data
+
+    def columns(self) -> Columns:
+        """The column mapping of a valid form: class columns replace the score column."""
+        data = self.cleaned_data
+        return Columns(
+            id=data["id_column"].strip(),
+            score="" if data["class_columns"] else data["score_column"].strip(),
+            classes=data["class_columns"],
+            display=data["display_columns"],
+        )
 
 
 class ShareLinkForm(forms.Form):

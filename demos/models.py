@@ -20,7 +20,7 @@ class Demo(models.Model):
     )
     scale = models.ForeignKey(
         "RatingScale",
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="+",
@@ -86,7 +86,7 @@ class Dataset(models.Model):
     row_count = models.PositiveIntegerField(default=0)
     scale = models.ForeignKey(
         RatingScale,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="datasets",
         help_text="The scale its labels were computed with.",
     )

@@ -32,7 +32,7 @@ from ..forms import (
 from ..models import JobStatus, ScaleKind, ShareLink
 from ..queries import cached_band_counts, dataset_bands, label_set, ready_datasets
 from ..scales import ScaleError, validate_bands
-from ..uploads import Columns, save_upload
+from ..uploads import save_upload
 from .common import DEMO_CHANGED, DETAIL_TEMPLATE, changed, demo_url, int_or_none
 
 PARTS = {"datasets", "uploads", "scale", "links", "agreement"}
@@ -198,12 +198,7 @@ def dataset_upload(request, slug, demo_id):
             demo=demo,
             uploaded=data["file"],
             model_version=data["model_version"],
-            columns=Columns(
-                id=data["id_column"].strip(),
-                score="" if data["class_columns"] else data["score_column"].strip(),
-                classes=data["class_columns"],
-                display=data["display_columns"],
-            ),
+            columns=form.columns(),
             by=request.user,
         )
         if not request.htmx:

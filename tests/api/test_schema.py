@@ -22,7 +22,33 @@ def test_the_schema_lists_every_endpoint(client):
         ("PATCH", "/api/v1/projects/{slug}"),
         ("POST", "/api/v1/projects/{slug}/experiments"),
         ("POST", "/api/v1/projects/{slug}/readings"),
+        ("POST", "/api/v1/projects/{slug}/demos"),
+        ("POST", "/api/v1/demos/{demo_id}/datasets"),
+        ("GET", "/api/v1/jobs/{job_id}"),
     }
+
+
+def test_the_upload_documents_its_multipart_fields(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    body = schema["paths"]["/api/v1/demos/{demo_id}/datasets"]["post"]["requestBody"]
+    form = body["content"]["multipart/form-data"]["schema"]
+    assert form["required"] == ["file", "model_version"]
+    assert set(form["properties"]) == {
+        "file",
+        "model_version",
+        "id_column",
+        "score_column",
+        "class_columns",
+        "display_columns",
+    }
+
+
+def test_the_schema_scale_kinds_match_the_models():
+    from api.schemas import JobStatusName, ScaleKindName
+    from demos.models import JobStatus, ScaleKind
+
+    assert set(ScaleKindName.__args__) == set(ScaleKind.values)
+    assert set(JobStatusName.__args__) == set(JobStatus.values)
 
 
 def test_the_schema_declares_bearer_token_auth(client):

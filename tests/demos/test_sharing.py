@@ -117,3 +117,21 @@ def test_agreement_rate_by_band(demo, owner, dataset, django_assert_num_queries)
         ("Possible", 1, 1, 1.0),
         ("Unlikely", 1, 0, 0.0),
     ]
+
+
+def test_a_project_with_demos_and_feedback_can_be_deleted(project, owner, demo, dataset):
+    from demos.models import Demo, RatingScale
+
+    link = share_link_create(demo=demo, by=owner)
+    feedback_record(example=dataset.examples.first(), verdict="agree", link=link)
+    project.delete()
+    assert not Demo.objects.exists()
+    assert not RatingScale.objects.exists()
+    assert not Feedback.objects.exists()
+
+
+def test_a_scale_in_use_cannot_be_deleted_on_its_own(demo):
+    from django.db.models import RestrictedError
+
+    with pytest.raises(RestrictedError):
+        demo.scale.delete()

@@ -334,3 +334,25 @@ def test_the_demo_page_query_count_is_flat(
     client.get(url(demo, "demo_detail"))
     with django_assert_max_num_queries(20):
         client.get(url(demo, "demo_detail"))
+
+
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"class_columns": "outage"}, "A multi-class model needs two class columns or more."),
+        ({"file": SimpleUploadedFile("o.xlsx", b"PK\x03\x04")}, "looks like a zip archive"),
+    ],
+)
+def test_the_upload_form_refuses_before_storing_anything(client, demo, editor, fields, message):
+    client.force_login(editor)
+    data = {
+        "file": SimpleUploadedFile("o.csv", b"id,score\na,0.5\n"),
+        "model_version": "v1",
+        "id_column": "id",
+        "score_column": "score",
+        **fields,
+    }
+    response = client.post(url(demo, "dataset_upload"), data, headers=HTMX)
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert not UploadJob.objects.exists()

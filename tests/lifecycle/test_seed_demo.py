@@ -10,6 +10,10 @@ from django.test import override_settings
 from django.utils import timezone
 
 from accounts.models import Membership, Team, User
+from demos.models import Dataset, Demo, Example, Feedback, JobStatus, ShareLink, UploadJob
+from demos.queries import dataset_bands
+from demos.seed import SPECS
+from demos.services import agreement_by_band
 from lifecycle.demo_data import DEMO_LOGINS, DEMO_PASSWORD, LOGS, PROJECTS
 from lifecycle.models import (
     Charter,
@@ -36,7 +40,7 @@ DEMO_SLUGS = [spec.slug for spec in PROJECTS]
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
+def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo portfolio, seeded once for this module and rolled back after its last test.
 
     Seeding goes through the services and takes a few seconds; each test still runs in its
@@ -45,7 +49,9 @@ def seeded(django_db_setup, django_db_blocker):
     fast_hasher = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with (
         django_db_blocker.unblock(),
-        override_settings(DEV=True, PASSWORD_HASHERS=fast_hasher),
+        override_settings(
+            DEV=True, PASSWORD_HASHERS=fast_hasher, MEDIA_ROOT=tmp_path_factory.mktemp("media")
+        ),
         transaction.atomic(),
     ):
         call_command("seed_demo", stdout=io.StringIO())
@@ -62,6 +68,7 @@ def seed(**options) -> str:
 def row_counts() -> dict[str, int]:
     models = [User, Group, Team, Membership, Project, ProjectEvent, Charter, SuccessCriterion]
     models += [Risk, Stage, ExitCriterion, Timebox, Experiment, Reading]
+    models += [Demo, Dataset, Example, UploadJob, ShareLink, Feedback]
     counts = {model.__name__: model.objects.count() for model in models}
     counts["charter revisions"] = Charter.history.count()
     counts["stage revisions"] = Stage.history.count()
@@ -142,6 +149,7 @@ def test_running_again_creates_nothing(seeded):
 
     assert row_counts() == before
     assert "Demo projects: 0 created" in output
+    assert f"Demos: 0 created, {len(SPECS)} already there" in output
 
 
 def test_prints_the_demo_logins(seeded):
@@ -181,7 +189,8 @@ def test_projects_option_adds_synthetic_projects_once(seeded):
 
 
 def test_once_leaves_a_database_with_projects_alone(seeded):
-    Project.objects.get(slug=DEMO_SLUGS[0]).delete()
+    with_demos = next(slug for slug in DEMO_SLUGS if slug in {s.project for s in SPECS})
+    Project.objects.get(slug=with_demos).delete()
     before = row_counts()
 
     output = seed(once=True)
@@ -321,3 +330,54 @@ def test_weeks_option_logs_synthetic_projects_created_earlier(seeded):
 def test_weeks_option_needs_projects(seeded):
     with pytest.raises(CommandError, match="--weeks"):
         seed(weeks=3)
+
+
+# Demos
+
+
+def test_demos_hold_realistic_outputs_uploaded_through_jobs(seeded):
+    demos = Demo.objects.filter(project__slug__in=DEMO_SLUGS)
+    assert 4 <= demos.count() <= 6
+    assert demos.values("project").distinct().count() == demos.count()
+    assert set(demos.values_list("scale__kind", flat=True)) == {"bands", "stars", "traffic_light"}
+    for demo in demos:
+        assert len(demo.intro) > 100, demo
+        datasets = list(demo.datasets.all())
+        assert datasets and all(d.ready and d.row_count >= 200 for d in datasets), demo
+        assert all(d.display_columns for d in datasets), demo
+        assert Example.objects.filter(dataset__demo=demo, fields={}).count() == 0, demo
+    assert set(UploadJob.objects.values_list("status", flat=True)) == {JobStatus.SUCCEEDED}
+    assert Dataset.objects.exclude(classes=[]).count() == 1  # one multi-class demo
+    scores = list(Example.objects.filter(top_class="").values_list("score", flat=True))
+    assert min(scores) < 0.1 and max(scores) > 0.9
+
+
+def test_one_demo_has_two_versions_on_the_same_examples(seeded):
+    demo = Demo.objects.get(datasets__model_version="gbm-v2-usage-trends")
+    old, new = demo.datasets.order_by("created_at")
+    old_ids = set(old.examples.values_list("external_id", flat=True))
+    assert old_ids == set(new.examples.values_list("external_id", flat=True))
+    changed = sum(
+        a != b
+        for a, b in zip(
+            old.examples.order_by("external_id").values_list("score", flat=True),
+            new.examples.order_by("external_id").values_list("score", flat=True),
+            strict=True,
+        )
+    )
+    assert changed > 300
+
+
+def test_demos_have_share_links_and_feedback_with_agreement_by_band(seeded):
+    for demo in Demo.objects.filter(project__slug__in=DEMO_SLUGS):
+        assert demo.share_links.filter(revoked_at__isnull=True).exists(), demo
+        latest = demo.datasets.filter(ready=True).select_related("scale").first()
+        verdicts = set(latest.feedback.values_list("verdict", flat=True))
+        assert verdicts == {"agree", "disagree", "unsure"}, demo
+        assert latest.feedback.exclude(comment="").exists(), demo
+        rows = agreement_by_band(latest, dataset_bands(latest))
+        rated = [row for row in rows if row["judged"]]
+        assert len(rated) >= 2, demo
+        assert 0.4 < sum(r["agree"] for r in rows) / sum(r["judged"] for r in rows) < 0.95
+    assert Feedback.objects.filter(user__username="sam").exists()  # signed in, not by link
+    assert Feedback.objects.filter(link__isnull=False, user__isnull=True).count() >= 100

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Role, Team, User
+from demos.seed import seed_demos
 from lifecycle import services
 from lifecycle.demo_data import (
     DEFAULT_STAGE_PLANS,
@@ -129,6 +130,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo projects: {new_projects} created, {len(PROJECTS) - new_projects} already there."
         )
+        new_demos, old_demos = seed_demos(users)
+        self.stdout.write(f"Demos: {new_demos} created, {old_demos} already there.")
         if projects:
             created = seed_synthetic(projects, teams, users, today)
             self.stdout.write(

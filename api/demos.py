@@ -1,0 +1,333 @@
+"""Demos, their uploads and the upload jobs: /api/v1/projects/<slug>/demos, /api/v1/demos/…,
+/api/v1/jobs/…
+
+Access goes through lifecycle.access and demos.access, as on the pages. An upload is multipart
+(a file and a few form fields), read by the page's own UploadForm, so the page and the API accept
+and refuse the same things; processing runs as a background job that the client polls.
+"""
+
+import hashlib
+
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
+from django.urls import reverse
+from ninja import Header, Router, Status
+from ninja.errors import HttpError
+from pydantic import BaseModel
+
+from demos.access import get_demo_for_editor, get_demo_for_reader
+from demos.forms import UploadForm, size_text
+from demos.models import JobStatus, UploadJob
+from demos.scales import bands_from_json
+from demos.services import demo_create
+from demos.uploads import max_upload_bytes, save_upload
+from lifecycle.access import get_project_for_editor
+
+from .idempotency import run_idempotently
+from .schemas import (
+    BandOut,
+    DatasetOut,
+    DemoIn,
+    DemoOut,
+    ErrorOut,
+    FieldErrorsOut,
+    JobOut,
+    ProblemOut,
+    ScaleOut,
+    UploadAcceptedOut,
+)
+
+router = Router(tags=["demos"])
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 415: ErrorOut}
+MAX_ID = 2**31 - 1
+# Room for the form fields and multipart boundaries around the file itself.
+MULTIPART_OVERHEAD = 64 * 1024
+UPLOAD_FIELDS = ("model_version", "id_column", "score_column", "class_columns", "display_columns")
+# What the API assumes for a field left out; the page's form shows the same as initial values.
+UPLOAD_DEFAULTS = {"id_column": "id", "score_column": "score"}
+FIELD_HINTS = {
+    "file": "Send the model outputs as a multipart file part named `file`, "
+    "e.g. curl -F file=@outputs.csv.",
+    "model_version": "Name this model version in the field `model_version`, e.g. v3-distilbert.",
+}
+
+
+def _demo_out(demo) -> DemoOut:
+    scale = demo.scale
+    return DemoOut(
+        id=demo.pk,
+        title=demo.title,
+        intro=demo.intro,
+        scale=ScaleOut(
+            kind=scale.kind,
+            version=scale.version,
+            bands=[BandOut(**band.__dict__) for band in bands_from_json(scale.bands)],
+        ),
+    )
+
+
+def _replay_header(response: HttpResponse, replayed: bool) -> None:
+    if replayed:
+        response["Idempotent-Replayed"] = "true"
+
+
+@router.post(
+    "/projects/{slug:slug}/demos",
+    response={201: DemoOut, 422: ErrorOut, **ERRORS},
+    summary="Create a demo",
+)
+def demo_new(
+    request: HttpRequest,
+    slug: str,
+    payload: DemoIn,
+    response: HttpResponse,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+):
+    """A demo in the project, with the preset rating scale of `scale` (default: labelled bands).
+    Then upload model outputs to it. With an `Idempotency-Key` header, a retry returns the
+    first response."""
+    access = get_project_for_editor(request.auth, slug)
+
+    def work():
+        demo = demo_create(
+            project=access.project,
+            title=payload.title,
+            intro=payload.intro,
+            kind=payload.scale,
+            by=request.auth,
+        )
+        return 201, _demo_out(demo).model_dump(mode="json")
+
+    status, body, replayed = run_idempotently(
+        request, key=idempotency_key, payload=payload, work=work
+    )
+    _replay_header(response, replayed)
+    return Status(status, body)
+
+
+class _UploadFingerprint(BaseModel):
+    """What makes two uploads the same request, for Idempotency-Key."""
+
+    file_sha256: str
+    file_name: str
+    fields: dict[str, str]
+
+
+def _file_sha256(uploaded) -> str:
+    digest = hashlib.sha256()
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    return digest.hexdigest()
+
+
+def _read_multipart(request: HttpRequest):
+    """request.POST and request.FILES, or a 4xx saying what is wrong with the body."""
+    if request.content_type != "multipart/form-data":
+        raise HttpError(
+            415,
+            "Send the upload as multipart/form-data with the file in the part `file` "
+            f"(this request said {request.content_type or 'nothing'}), "
+            "e.g. curl -F file=@outputs.csv -F model_version=v1.",
+        )
+    try:
+        return request.POST, request.FILES
+    except RequestDataTooBig:
+        raise HttpError(
+            413, "The form fields besides the file are too large; send only the fields listed."
+        ) from None
+    except (MultiPartParserError, SuspiciousOperation, UnicodeDecodeError) as error:
+        raise HttpError(400, f"The multipart body could not be read: {error}".strip()) from None
+
+
+def _form_errors(form: UploadForm) -> tuple[int, str, list[dict]]:
+    """The status and the message for an invalid upload form."""
+    errors = []
+    for field, field_errors in form.errors.as_data().items():
+        for error in field_errors:
+            message = " ".join(error.messages)
+            if error.code == "required" and field in FIELD_HINTS:
+                message = FIELD_HINTS[field]
+            errors.append({"loc": ["form", field], "msg": message, "type": error.code or ""})
+    decisive = [("file", "too_large", 413), ("file", "bad_type", 415)]
+    decisive.append(("model_version", "duplicate", 409))
+    for field, code, status in decisive:
+        if form.has_error(field, code):
+            return status, form.errors[field][0], errors
+    status = 422
+    detail = "; ".join(f"{e['loc'][1]}: {e['msg']}" for e in errors[:3])
+    return status, detail, errors
+
+
+UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file", "model_version"],
+                    "properties": {
+                        "file": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "CSV (with a header row) or JSON lines, UTF-8, one "
+                            "example per row.",
+                        },
+                        "model_version": {
+                            "type": "string",
+                            "maxLength": 80,
+                            "description": "A new name per upload, e.g. v3-distilbert.",
+                        },
+                        "id_column": {"type": "string", "default": "id"},
+                        "score_column": {
+                            "type": "string",
+                            "default": "score",
+                            "description": "A number from 0 to 1 per row.",
+                        },
+                        "class_columns": {
+                            "type": "string",
+                            "description": "Multi-class: two or more class columns, "
+                            "comma-separated, instead of score_column.",
+                        },
+                        "display_columns": {
+                            "type": "string",
+                            "description": "Columns shown on each card, comma-separated, e.g. "
+                            "title,text. Default: none.",
+                        },
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+@router.post(
+    "/demos/{demo_id}/datasets",
+    response={
+        202: UploadAcceptedOut,
+        **ERRORS,
+        409: FieldErrorsOut,
+        413: FieldErrorsOut,
+        415: FieldErrorsOut,
+        422: FieldErrorsOut,
+    },
+    summary="Upload model outputs",
+    openapi_extra=UPLOAD_BODY,
+)
+def dataset_upload(
+    request: HttpRequest,
+    demo_id: int,
+    response: HttpResponse,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+):
+    """Upload one model version's outputs as multipart/form-data: `file` (CSV or JSON lines) and
+    `model_version` are required; `id_column` defaults to "id" and `score_column` to "score";
+    `class_columns` (comma-separated) replaces the score for a multi-class model;
+    `display_columns` (comma-separated) are shown on each card, none by default.
+
+    The answer is 202 with the job to poll; the file is checked completely in the background and
+    becomes a dataset only if all of it is good. Over the size limit: 413; an existing model
+    version: 409. With an `Idempotency-Key` header, a retry of the same upload (same file and
+    fields) returns the first job instead of uploading again."""
+    if not 1 <= demo_id <= MAX_ID:
+        raise Http404("No such demo.")
+    access = get_demo_for_editor(request.auth, demo_id)
+    demo = access.demo
+    limit = max_upload_bytes()
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > limit + MULTIPART_OVERHEAD:  # refused before reading the body
+        raise HttpError(
+            413,
+            f"The upload is {size_text(length)}; the limit is {size_text(limit)}. Split it into "
+            "several uploads or leave out columns you do not show.",
+        )
+    post, files = _read_multipart(request)
+    data = {**UPLOAD_DEFAULTS, **{name: post[name] for name in UPLOAD_FIELDS if name in post}}
+    form = UploadForm(data, files, demo=demo)
+
+    def work():
+        if not form.is_valid():
+            status, detail, errors = _form_errors(form)
+            raise _Refused(status, detail, errors)
+        job = save_upload(
+            demo=demo,
+            uploaded=form.cleaned_data["file"],
+            model_version=form.cleaned_data["model_version"],
+            columns=form.columns(),
+            by=request.auth,
+        )
+        job_url = request.build_absolute_uri(reverse("api:job_read", args=[job.pk]))
+        return 202, UploadAcceptedOut(job_id=job.pk, job_url=job_url).model_dump(mode="json")
+
+    fingerprint = None
+    if idempotency_key is not None:
+        uploaded = files.get("file")
+        fingerprint = _UploadFingerprint(
+            file_sha256=_file_sha256(uploaded) if uploaded else "",
+            file_name=uploaded.name if uploaded else "",
+            fields={name: str(value) for name, value in sorted(data.items())},
+        )
+    try:
+        status, body, replayed = run_idempotently(
+            request, key=idempotency_key, payload=fingerprint, work=work
+        )
+    except _Refused as refused:
+        return Status(refused.status, {"detail": refused.detail, "errors": refused.errors})
+    _replay_header(response, replayed)
+    response["Location"] = body["job_url"]
+    return Status(status, body)
+
+
+class _Refused(Exception):
+    """An upload form refused inside run_idempotently: nothing is stored, nor the key."""
+
+    def __init__(self, status: int, detail: str, errors: list[dict]):
+        super().__init__(detail)
+        self.status, self.detail, self.errors = status, detail, errors
+
+
+@router.get(
+    "/jobs/{job_id}",
+    response={200: JobOut, **ERRORS},
+    summary="Follow an upload job",
+    url_name="job_read",
+)
+def job_read(request: HttpRequest, job_id: int):
+    """Poll until `status` is succeeded (then `dataset` holds the stored rows) or failed (then
+    `error` sums up and `problems` lists every problem with its column and file lines)."""
+    job = (
+        UploadJob.objects.select_related("dataset").filter(pk=job_id).first()
+        if 1 <= job_id <= MAX_ID
+        else None
+    )
+    if job is None:
+        raise Http404("No such job.")
+    try:
+        get_demo_for_reader(request.auth, job.demo_id)
+    except Http404:
+        raise Http404("No such job.") from None
+    dataset = job.dataset if job.status == JobStatus.SUCCEEDED else None
+    return JobOut(
+        id=job.pk,
+        status=job.status,
+        progress=job.progress,
+        error=job.error,
+        problems=[
+            ProblemOut(
+                message=p.get("message", ""), column=p.get("column", ""), rows=p.get("rows", [])
+            )
+            for p in job.problems
+        ],
+        dataset=DatasetOut(
+            id=dataset.pk, model_version=dataset.model_version, rows=dataset.row_count
+        )
+        if dataset
+        else None,
+    )
