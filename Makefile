@@ -9,7 +9,7 @@ DEV_ENV := WAYPOINT_DEV=1
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM use there.
 TEST_ENV := WAYPOINT_DEV=1 DJANGO_ALLOW_ASYNC_UNSAFE=true
 
-.PHONY: install run test lint format worker beat clean
+.PHONY: install run test bench lint format worker beat clean
 
 $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ test: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(TEST_ENV) $(BIN)/python scripts/with_services.py $(BIN)/pytest $(ARGS)
+
+## Speed figures (bench/README.md): the app under gunicorn (2 workers) on a fresh seeded SQLite
+## database in /tmp, against MLflow's tracking server in the same run (installed into
+## /tmp/mlflow-venv when missing). A few minutes; ARGS="--quick" for a short pass, ARGS="--help".
+bench: $(INSTALLED)
+	$(BIN)/python -m bench.run $(ARGS)
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
