@@ -142,6 +142,17 @@ def table(ctx: Context, errors: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
+def is_complete(args: argparse.Namespace) -> bool:
+    """A run of every section, full length, on the app as configured (no what-if)."""
+    return (
+        set(args.only) == {s.NAME for s in SECTIONS}
+        and not args.quick
+        and not args.no_mlflow
+        and args.conn_max_age is None
+        and not args.gc_freeze
+    )
+
+
 NOISY = 0.10  # share of the machine used by other tenants above which a pass is flagged
 
 
@@ -217,10 +228,12 @@ def main(argv: list[str] | None = None) -> int:
         f"goals: {passed}/{len(goals)} passed"
         + (f"; sections failed: {list(errors)}" if errors else "")
     )
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "latest.json").write_text(json.dumps(summary, indent=1) + "\n")
     (WORK / f"results-{stamp}.json").write_text(json.dumps(summary, indent=1) + "\n")
-    log(f"saved bench/results/latest.json and {WORK}/results-{stamp}.json")
+    log(f"saved {WORK}/results-{stamp}.json")
+    if is_complete(args) and not errors:  # partial, quick and what-if runs stay in WORK only
+        RESULTS.mkdir(exist_ok=True)
+        (RESULTS / "latest.json").write_text(json.dumps(summary, indent=1) + "\n")
+        log("saved bench/results/latest.json")
     print(json.dumps(summary, separators=(",", ":")))
     return 1 if errors else 0
 

@@ -296,7 +296,7 @@ def summarize(runs: dict[str, dict], mlflow_version: str | None, args) -> Sectio
             ("populate", "runs_create", "p50_ms"),
             mode,
         )
-        compare(f"populate 200 runs, total s {tag}", ("populate", "total_s"), mode)
+        compare(f"populate {args.peer_runs} runs, total s {tag}", ("populate", "total_s"), mode)
     if "waypoint/close/delete" in runs:
         compare(
             "log-metric req/s [close], Waypoint on journal_mode=delete",
