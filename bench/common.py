@@ -298,9 +298,17 @@ def stop_all() -> None:
 atexit.register(stop_all)
 
 
+class Interrupted(BaseException):
+    """A signal arrived: stop the servers and end the run (no further section runs)."""
+
+    def __init__(self, signum: int):
+        super().__init__(f"signal {signum}")
+        self.code = 128 + signum
+
+
 def _on_signal(signum, frame):
     stop_all()
-    raise SystemExit(128 + signum)
+    raise Interrupted(signum)
 
 
 def install_signal_handlers() -> None:

@@ -190,6 +190,9 @@ def main(argv: list[str] | None = None) -> int:
             except (Exception, SystemExit) as e:
                 traceback.print_exc(file=sys.stderr)
                 errors[section.NAME] = f"{type(e).__name__}: {e}"
+    except common.Interrupted as e:
+        log(f"interrupted ({e}); servers stopped")
+        return e.code
     finally:
         common.stop_all()
     if ctx is None:
