@@ -7,13 +7,17 @@ see is a 404, a write without the right is a 403.
 import re
 
 from django.db.models import OuterRef, Subquery
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from ninja import Header, Query, Router, Status
 from ninja.errors import HttpError
 
-from lifecycle.access import get_project_for_editor, get_project_for_reader
-from lifecycle.experiment_log import ReadingInput, experiment_add, readings_add
+from lifecycle.access import (
+    get_project_for_editor,
+    get_project_for_reader,
+    project_id_for_editor,
+)
+from lifecycle.experiment_log import ReadingInput, experiment_add, readings_add_to_project
 from lifecycle.models import Charter, Experiment, Project, Timebox
 from lifecycle.queries import criteria_with_latest_reading, last_log_at, latest_likelihood
 from lifecycle.services import EditConflict, document_save
@@ -279,8 +283,9 @@ def experiment_create(
 )
 def readings_create(request: HttpRequest, slug: str, payload: ReadingsIn):
     """Store up to 1000 readings of the project's success criteria: all of them, or none."""
-    access = get_project_for_editor(request.auth, slug)
-    created = readings_add(
-        project=access.project, readings=_reading_inputs(payload.readings), by=request.auth
-    )
-    return Status(201, ReadingsCreatedOut(created=created))
+    project_id = project_id_for_editor(request.auth, slug)
+    created = readings_add_to_project(project_id, _reading_inputs(payload.readings), request.auth)
+    # The busiest endpoint answers with a ready response, which ninja passes on as it is: its
+    # schema check of a one-integer body cost a tenth of the request (the schema above still
+    # documents it).
+    return JsonResponse({"created": created}, status=201)

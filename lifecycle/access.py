@@ -7,6 +7,7 @@ write gets 403. Managers read every project; superusers read and change everythi
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.http import Http404
 
 from accounts.models import Membership, Role, Team
@@ -70,6 +71,32 @@ def get_project_for_editor(user, slug: str) -> ProjectAccess:
 
 def get_project_for_owner(user, slug: str) -> ProjectAccess:
     return _get_project(user, slug, OWN)
+
+
+def _editor_lookup_sql() -> str:
+    project, membership = Project._meta.db_table, Membership._meta.db_table
+    return (
+        f"SELECT p.id, m.role FROM {project} p "  # noqa: S608 (table names from the models)
+        f"LEFT JOIN {membership} m ON m.team_id = p.team_id AND m.user_id = %s "
+        "WHERE p.slug = %s"
+    )
+
+
+EDITOR_ROLES = frozenset({Role.OWNER, Role.EDITOR})
+
+
+def project_id_for_editor(user, slug: str) -> int:
+    """The id of project `slug` if `user` may change it, from one small SQL statement.
+
+    For the busiest write (metric readings sent by training scripts), which needs nothing but the
+    id: the ORM's version of the same lookup costs several times more CPU. Anything short of
+    "yes" goes through get_project_for_editor, so the 404/403 answers stay the same."""
+    with connection.cursor() as cursor:
+        cursor.execute(_editor_lookup_sql(), [user.pk, slug])
+        row = cursor.fetchone()
+    if row and user.is_active and (user.is_superuser or row[1] in EDITOR_ROLES):
+        return row[0]
+    return get_project_for_editor(user, slug).project.pk
 
 
 def teams_user_can_create_in(user):
