@@ -8,6 +8,7 @@ from .models import (
     Project,
     ProjectEvent,
     Reading,
+    ReadingHour,
     Risk,
     Stage,
     StopRule,
@@ -107,10 +108,31 @@ class ExperimentAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["project", "timebox", "created_by"]
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown, never changed here: readings are append-only, and the hourly summaries follow
+    them (lifecycle/rollups.py)."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Reading)
-class ReadingAdmin(admin.ModelAdmin):
+class ReadingAdmin(ReadOnlyAdmin):
     list_display = ["criterion", "project", "value", "at", "source"]
     list_filter = ["source"]
     search_fields = ["criterion__name", "project__name"]
     list_select_related = ["criterion", "project"]
     raw_id_fields = ["criterion", "project", "experiment", "created_by"]
+
+
+@admin.register(ReadingHour)
+class ReadingHourAdmin(ReadOnlyAdmin):
+    list_display = ["criterion", "source", "hour", "readings", "low", "high", "last_value"]
+    list_filter = ["source"]
+    list_select_related = ["criterion"]

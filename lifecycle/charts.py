@@ -11,12 +11,23 @@ import html
 import textwrap
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import groupby
 from typing import Any, NamedTuple
 
 import plotly.graph_objects as go
+from django.db.models import Q, Sum
 from django.utils import timezone
 
-from .models import Direction, Project, Reading, ReadingSource, SuccessCriterion, Timebox
+from . import rollups
+from .models import (
+    Direction,
+    Project,
+    Reading,
+    ReadingHour,
+    ReadingSource,
+    SuccessCriterion,
+    Timebox,
+)
 from .templatetags.waypoint import number
 
 # The page's palette (static/css/waypoint.css), so charts read as part of the page.
@@ -55,6 +66,7 @@ class Point(NamedTuple):
     value: float
     source: str
     experiment: str  # the experiment's title, "" for readings not tied to one
+    note: str = ""  # for a point that stands for many readings: which ones
 
 
 class Estimate(NamedTuple):
@@ -93,15 +105,31 @@ class ProjectProgress:
 
     @cached_property
     def _points(self) -> dict[int, list[Point]]:
+        """Each criterion's points in time order: every reading of a short series; for a long
+        one (a script that logs every training step), its lowest and highest readings per
+        stretch of time and its latest, from the hourly summaries. At most three queries,
+        however many readings."""
         by_criterion: dict[int, list[Point]] = {c.pk: [] for c in self.criteria}
-        rows = (
-            Reading.objects.filter(project=self.project)
-            .order_by("at", "id")
-            .values_list("criterion_id", "at", "value", "source", "experiment__title")
+        sizes = (
+            ReadingHour.objects.filter(criterion__in=by_criterion)
+            .values_list("criterion_id", "source")
+            .annotate(n=Sum("readings"))
         )
-        for criterion_id, at, value, source, title in rows:
-            if criterion_id in by_criterion:
+        short, long = [], []
+        for criterion, source, n in sizes:
+            (long if n > MAX_POINTS_PER_SERIES else short).append((criterion, source))
+        if short:
+            rows = (
+                Reading.objects.filter(_any_of(short))
+                .order_by("at", "id")
+                .values_list("criterion_id", "at", "value", "source", "experiment__title")
+            )
+            for criterion_id, at, value, source, title in rows:
                 by_criterion[criterion_id].append(Point(at, value, source, title or ""))
+        if long:
+            for (criterion_id, _), hours in groupby(rollups.hours_of(long), key=_series):
+                by_criterion[criterion_id] += summarised_points(list(hours))
+                by_criterion[criterion_id].sort(key=lambda point: point.at)
         return by_criterion
 
     @cached_property
@@ -204,19 +232,61 @@ def best_so_far(points: list[Point], direction: str) -> list[float]:
     return best
 
 
-def thin(points: list[Point], limit: int = MAX_POINTS_PER_SERIES) -> list[Point]:
-    """At most `limit` points spread evenly over the series, always keeping the last one."""
-    if len(points) <= limit:
-        return points
-    step = len(points) / (limit - 1)
-    return [points[int(i * step)] for i in range(limit - 1)] + [points[-1]]
+# A long series is drawn as its lowest and highest reading in each of this many stretches.
+STRETCHES = MAX_POINTS_PER_SERIES // 2 - 1
+
+
+def _series(hour: rollups.Hour) -> tuple[int, str]:
+    return hour.criterion_id, hour.source
+
+
+def _any_of(series: list[tuple[int, str]]) -> Q:
+    """Readings of any of these (criterion id, source) series."""
+    condition = Q()
+    for criterion_id, source in series:
+        condition |= Q(criterion_id=criterion_id, source=source)
+    return condition
+
+
+def summarised_points(hours: list[rollups.Hour]) -> list[Point]:
+    """The points of a long series from its hours, in time order: per stretch of about equally
+    many readings, the lowest and the highest reading (so the range and the best so far stay
+    exact) at the middle of the stretch, and the latest reading itself (the chart's summary
+    quotes it)."""
+    points = []
+    for stretch in rollups.stretches(hours, STRETCHES):
+        first, last = rollups.moment(stretch[0].first_at), rollups.moment(stretch[-1].last_at)
+        n = sum(hour.readings for hour in stretch)
+        source = stretch[0].source
+        if n == 1:
+            points.append(Point(first, stretch[0].low, source, ""))
+            continue
+        # Both at the middle of the stretch: the order of readings within it is not kept.
+        middle = first + (last - first) / 2
+        note = f"{{}} of {n} readings, {_span(first, last)}"
+        low = min(hour.low for hour in stretch)
+        high = max(hour.high for hour in stretch)
+        points.append(Point(middle, low, source, "", note.format("Lowest")))
+        points.append(Point(middle, high, source, "", note.format("Highest")))
+    newest = hours[-1]
+    latest = Point(rollups.moment(newest.last_at), newest.last_value, newest.source, "")
+    if points[-1][:2] != latest[:2]:  # unless a stretch of one reading already holds it
+        points.append(latest)
+    return points
+
+
+def _span(first: datetime.datetime, last: datetime.datetime) -> str:
+    first, last = timezone.localtime(first), timezone.localtime(last)
+    if first.date() == last.date():
+        return f"on {_day(first)}"
+    return f"{_day(first)} to {_day(last)}"
 
 
 def criterion_figure(criterion: SuccessCriterion, points: list[Point]) -> dict[str, Any]:
     unit = criterion.unit
     points = _localised(points)
-    experiments = thin([p for p in points if p.source == ReadingSource.EXPERIMENT])
-    production = thin([p for p in points if p.source == ReadingSource.PRODUCTION])
+    experiments = [p for p in points if p.source == ReadingSource.EXPERIMENT]
+    production = [p for p in points if p.source == ReadingSource.PRODUCTION]
     bottom, top = value_range(criterion, [p.value for p in points])
     higher = criterion.direction == Direction.HIGHER
 
@@ -341,8 +411,9 @@ def _reading_hover(point: Point, unit: str) -> str:
     # Plain text and <br> only: plotly.js styles <b>, <i> and the like with a style attribute,
     # which the CSP blocks.
     lines = [f"{html.escape(with_unit(point.value, unit))} · {_day(point.at)}"]
-    if what:
-        lines += textwrap.wrap(html.escape(what), HOVER_LINE_WIDTH)
+    for text in (what, point.note):
+        if text:
+            lines += textwrap.wrap(html.escape(text), HOVER_LINE_WIDTH)
     return "<br>".join(lines)
 
 

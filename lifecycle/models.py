@@ -444,6 +444,33 @@ class Reading(models.Model):
         return f"{self.criterion}: {self.value:g} at {self.at:%Y-%m-%d}"
 
 
+class ReadingHour(models.Model):
+    """The readings of one criterion from one source in one hour (UTC), summarised.
+
+    Kept up to date in the transaction that stores readings (lifecycle/rollups.py), so a chart
+    of a criterion with a million readings reads a few hundred rows instead."""
+
+    criterion = models.ForeignKey(SuccessCriterion, on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=12, choices=ReadingSource.choices)
+    hour = models.DateTimeField()
+    readings = models.PositiveIntegerField()
+    low = models.FloatField()
+    high = models.FloatField()
+    first_at = models.DateTimeField()
+    last_at = models.DateTimeField()
+    last_value = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["criterion", "source", "hour"], name="one_reading_hour_per_series"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion_id} {self.source} {self.hour:%Y-%m-%d %H}:00: {self.readings}"
+
+
 class EventKind(models.TextChoices):
     CREATED = "created", "Created the project"
     STAGE_MOVED = "stage_moved", "Moved stage"

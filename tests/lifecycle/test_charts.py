@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lifecycle import charts
-from lifecycle.charts import Point, ProjectProgress
+from lifecycle.charts import ProjectProgress
 from lifecycle.experiment_log import ReadingInput, experiment_add, readings_add
 from lifecycle.weeks import week_start
 from tests.factories import add_criterion
@@ -212,17 +212,68 @@ def test_figures_are_valid_plotly(project, owner):
         go.Figure(chart.figure)  # raises ValueError on any property plotly does not know
 
 
-def test_long_series_are_thinned_but_keep_their_last_point():
-    start = at(1)
-    points = [
-        Point(start + datetime.timedelta(hours=i), float(i), "production", "") for i in range(1000)
+def add_many_readings(project, by, criterion, values, start, source="experiment"):
+    """One reading an hour from `start`, in batches as a training script sends them."""
+    readings = [
+        ReadingInput(criterion.name, value, start + datetime.timedelta(hours=i), source)
+        for i, value in enumerate(values)
     ]
+    for first in range(0, len(readings), 1000):
+        readings_add(project=project, readings=readings[first : first + 1000], by=by)
 
-    thinned = charts.thin(points, limit=100)
 
-    assert len(thinned) == 100
-    assert thinned[0] == points[0] and thinned[-1] == points[-1]
-    assert [p.at for p in thinned] == sorted(p.at for p in thinned)
+def test_a_long_series_is_summarised_without_losing_its_range_best_or_latest(project, owner):
+    loss = add_criterion(
+        project, owner, name="Loss", unit="", direction="lower", target=0.2, baseline=1
+    )
+    # 3,000 readings: a falling loss with noise, one outlier low and one outlier high
+    values = [1 - i / 4000 + (0.05 if i % 7 == 0 else 0) for i in range(3000)]
+    values[1234], values[2345] = 0.05, 3.0
+    add_many_readings(project, owner, loss, values, at(1))
+
+    [chart] = progress_of(project).criteria_charts
+    experiments = trace(chart.figure, "Experiments")
+
+    assert len(experiments["y"]) <= charts.MAX_POINTS_PER_SERIES
+    assert min(experiments["y"]) == 0.05 and max(experiments["y"]) == 3.0
+    assert trace(chart.figure, "Best so far")["y"][-1] == 0.05
+    assert experiments["x"] == sorted(experiments["x"])
+    latest = at(1) + datetime.timedelta(hours=2999)
+    assert experiments["x"][-1] == charts._x(timezone.localtime(latest))
+    assert experiments["y"][-1] == values[-1]
+    assert chart.summary.startswith(f"Latest {charts.number(values[-1])} on")
+    # 3,000 readings in 199 stretches: 15 of 16 readings, then 184 of 15
+    assert sum("Lowest of 16 readings" in text for text in experiments["text"]) == 15
+    assert sum("Lowest of 15 readings" in text for text in experiments["text"]) == 184
+
+
+def test_short_series_keep_every_reading_beside_a_long_one(project, owner):
+    recall = add_criterion(project, owner, name="Recall")
+    latency = add_criterion(project, owner, name="Latency", direction="lower", target=40)
+    add_many_readings(project, owner, latency, [50.0] * 1000, at(1), source="production")
+    add_readings(project, owner, recall, (24, at(2)), (25, at(3)))
+    add_readings(project, owner, latency, (45, at(4)))
+
+    recall_chart, latency_chart = progress_of(project).criteria_charts
+
+    assert trace(recall_chart.figure, "Experiments")["y"] == [24, 25]
+    assert trace(latency_chart.figure, "Experiments")["y"] == [45]
+    assert len(trace(latency_chart.figure, "Production")["y"]) < 400
+
+
+def test_a_series_growing_long_takes_no_more_queries_however_long(client, project, owner):
+    loss = add_criterion(project, owner, name="Loss", direction="lower", target=0.2)
+    add_many_readings(project, owner, loss, [0.5] * 300, at(1))
+    client.force_login(owner)
+    url = project.get_absolute_url()
+    short = len(count_queries(client, url))
+
+    add_many_readings(project, owner, loss, [0.4] * 500, at(20))
+    long = len(count_queries(client, url))
+    add_many_readings(project, owner, loss, [0.3] * 2000, at(25))
+
+    assert long == short  # the summaries are read instead of the readings
+    assert len(count_queries(client, url)) == long
 
 
 def test_readings_of_other_projects_are_not_drawn(project, owner, team):
