@@ -68,7 +68,9 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request as r; h = (os.environ.get('ALLOWED_HOSTS') or 'localhost').split(',')[0].strip().lstrip('*.') or 'localhost'; r.urlopen(r.Request('http://127.0.0.1:8000/accounts/login/', headers={'Host': h, 'X-Forwarded-Proto': 'https'}), timeout=4)"]
 
-# Workers: the WEB_CONCURRENCY environment variable (gunicorn reads it; default 2 above).
+# Workers: the WEB_CONCURRENCY environment variable (gunicorn reads it; default 2 above), each
+# with 4 threads: keep-alive for training scripts' sessions, and a slow client does not hold a
+# whole worker (the configuration make bench measures).
 # The control socket (for gunicornc) goes to /tmp: the default, $HOME/.gunicorn, is read-only here.
 CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-", \
-     "--control-socket", "/tmp/gunicorn.ctl"]
+     "--worker-class", "gthread", "--threads", "4", "--control-socket", "/tmp/gunicorn.ctl"]
