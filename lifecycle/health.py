@@ -17,6 +17,7 @@ Off track outranks stale (a known problem says more than an unknown one); stale 
 import datetime
 from dataclasses import dataclass, field
 
+from django.db.models import Case, CharField, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from .models import ProjectStatus, StageKind
@@ -60,21 +61,31 @@ def _day(value: datetime.date) -> str:
     return f"{value.day} {value:%b}"
 
 
-def missed_weeks(last_log: datetime.date | None, since: datetime.date, today: datetime.date) -> int:
-    """Whole ISO weeks without a log before this one (this week is not over, so not missed).
+def likelihood_drop(values: list[int]) -> int:
+    """How far the latest estimate is below the highest of the last TREND_WEEKS (0 if not)."""
+    if not values:
+        return 0
+    return max(values[-TREND_WEEKS:]) - values[-1]
 
-    Without any log, weeks are counted from the week the project started (`since`).
-    """
-    this_week = week_start(today)
-    reference = week_start(last_log) if last_log else week_start(since) - datetime.timedelta(7)
-    return max(0, (this_week - reference).days // 7 - 1)
+
+def quiet_since(last_log: datetime.date | None, created: datetime.date) -> datetime.date:
+    """The day missed weeks are counted from: the last log, or a week before the project was
+    created (so a project is not behind in the week it starts)."""
+    return last_log or created - datetime.timedelta(days=7)
+
+
+def missed_weeks(since: datetime.date, today: datetime.date) -> int:
+    """Whole ISO weeks without a log after `since`'s week and before this (unfinished) one."""
+    return max(0, (week_start(today) - week_start(since)).days // 7 - 1)
 
 
 def project_health(project, summary, today: datetime.date | None = None) -> Health | None:
     """The health of an active project (None for shipped or stopped ones).
 
-    `project` needs status, stage, blocker and created_at; `summary` is its ProjectSummary or
-    None when it was never summarised (read as "nothing logged").
+    `project` needs status, stage, blocker and created_at; `summary` is its ProjectSummary (or
+    anything with the same fields), None when it was never summarised (read as "nothing logged").
+    health_level_sql() must decide the same level: tests/lifecycle/test_portfolio_health.py
+    checks that they agree.
     """
     if project.status != ProjectStatus.ACTIVE:
         return None
@@ -95,26 +106,23 @@ def project_health(project, summary, today: datetime.date | None = None) -> Heal
 
     values = summary.likelihood_values if summary else []
     if values:
-        latest = values[-1]
-        window = values[-TREND_WEEKS:]
-        drop = max(window) - latest
+        latest, drop = values[-1], likelihood_drop(values)
         if latest < LOW_LIKELIHOOD:
             reasons.append(Reason(OFF_TRACK, f"Likelihood of success is only {latest} %"))
         if drop >= LIKELIHOOD_DROP_AT_RISK:
             level = OFF_TRACK if drop >= LIKELIHOOD_DROP_OFF_TRACK else AT_RISK
+            weeks = len(values[-TREND_WEEKS:])
             reasons.append(
-                Reason(
-                    level,
-                    f"Likelihood fell {drop} points in {len(window)} weeks "
-                    f"({max(window)} % → {latest} %)",
-                )
+                Reason(level, f"Likelihood fell {drop} points in {weeks} weeks (now {latest} %)")
             )
 
     last_log = timezone.localdate(summary.last_log_at) if summary and summary.last_log_at else None
-    missed = missed_weeks(last_log, timezone.localdate(project.created_at), today)
+    since = summary.quiet_since if summary and summary.quiet_since else None
+    since = since or quiet_since(last_log, timezone.localdate(project.created_at))
+    missed = missed_weeks(since, today)
     if missed >= STALE_AFTER_MISSED_WEEKS:
-        since = f"last on {_day(last_log)}" if last_log else "none yet"
-        reasons.append(Reason(STALE, f"No weekly log for {missed} weeks ({since})"))
+        when = f"last on {_day(last_log)}" if last_log else "none yet"
+        reasons.append(Reason(STALE, f"No weekly log for {missed} weeks ({when})"))
     elif missed == 1:
         reasons.append(Reason(AT_RISK, "No weekly log last week"))
 
@@ -122,3 +130,43 @@ def project_health(project, summary, today: datetime.date | None = None) -> Heal
         return Health(ON_TRACK, [Reason(ON_TRACK, "Logged weekly, stage on time, no blocker")])
     reasons.sort(key=lambda reason: -RANK[reason.level])
     return Health(reasons[0].level, reasons)
+
+
+def health_level_sql(today: datetime.date, prefix: str = "board_summary__") -> Case:
+    """project_health's level as a database expression on Project, for filtering, counting and
+    sorting thousands of projects without loading them (NULL for ended projects)."""
+    s = prefix
+    this_week = week_start(today)
+    overdue = Q(**{f"{s}stage_planned_end__lt": today, f"{s}stage_done": False})
+    off_track = (
+        Q(**{f"{s}stage_planned_end__lt": today - datetime.timedelta(OVERDUE_OFF_TRACK_DAYS)})
+        & Q(**{f"{s}stage_done": False})
+        | ~Q(blocker="")
+        | Q(**{f"{s}likelihood_latest__lt": LOW_LIKELIHOOD})
+        | Q(**{f"{s}likelihood_drop__gte": LIKELIHOOD_DROP_OFF_TRACK})
+    )
+    # Weeks are Monday-aligned, so missed_weeks(day) >= 2 exactly when day < this Monday - 14,
+    # and >= 1 exactly when day < this Monday - 7.
+    stale = Q(**{f"{s}quiet_since__lt": this_week - datetime.timedelta(days=14)})
+    at_risk = (
+        overdue
+        | Q(**{f"{s}likelihood_drop__gte": LIKELIHOOD_DROP_AT_RISK})
+        | Q(**{f"{s}quiet_since__lt": this_week - datetime.timedelta(days=7)})
+    )
+    return Case(
+        When(~Q(status=ProjectStatus.ACTIVE), then=Value(None)),
+        When(off_track, then=Value(OFF_TRACK)),
+        When(stale, then=Value(STALE)),
+        When(at_risk, then=Value(AT_RISK)),
+        default=Value(ON_TRACK),
+        output_field=CharField(),
+    )
+
+
+def health_rank_sql(level_field: str = "health_level") -> Case:
+    """RANK of an annotated level, -1 for ended projects: the worst first when descending."""
+    return Case(
+        *(When(**{level_field: level}, then=Value(rank)) for level, rank in RANK.items()),
+        default=Value(-1),
+        output_field=IntegerField(),
+    )

@@ -497,8 +497,14 @@ class ProjectSummary(models.Model):
         Project, on_delete=models.CASCADE, primary_key=True, related_name="board_summary"
     )
     last_log_at = models.DateTimeField(null=True, blank=True)
+    # The day missed weekly logs are counted from: the last log's day, or for a project that never
+    # logged, a week before it was created (lifecycle.health.missed_weeks).
+    quiet_since = models.DateField(null=True, blank=True)
     # The latest weekly likelihood estimates, oldest first: [[week_start ISO date, percent], ...].
     likelihoods = models.JSONField(default=list, blank=True)
+    likelihood_latest = models.PositiveSmallIntegerField(null=True, blank=True)
+    # How far the latest estimate is below the highest of the last few (lifecycle.health).
+    likelihood_drop = models.PositiveSmallIntegerField(default=0)
     stage_started = models.DateField(null=True, blank=True)
     stage_planned_start = models.DateField(null=True, blank=True)
     stage_planned_end = models.DateField(null=True, blank=True)

@@ -1,21 +1,24 @@
 """Reads of the portfolio board: one card per project, filtered, sorted and paged.
 
-The board reads one light row per visible project (project, team, owner and its ProjectSummary in
-one query), works out health in Python, then reads the primary business criterion's progress for
-the projects on the page only (one more query). So the number of queries does not grow with the
-portfolio, and nothing here touches the experiment log or the readings.
+The database does the work that touches every project: filters, search, health level (the rules of
+lifecycle.health as an SQL expression over ProjectSummary), counts per column and health, sorting,
+paging and the first cards of each column (a window function). Python then builds the cards of
+the page only, with health reasons, and reads their primary business criterion's progress in one
+more query. So the number of queries and the work per request hardly grow with the portfolio,
+and nothing here reads the experiment log or the readings table beyond the page's criteria.
 """
 
 import datetime
-from collections.abc import Iterable
+from functools import cached_property
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When, Window
+from django.db.models.functions import Lower, RowNumber
 from django.utils import timezone
 
 from . import health as health_rules
-from .health import Health, project_health
+from .health import Health, health_level_sql, health_rank_sql, project_health
 from .models import (
     CriterionKind,
     Project,
@@ -33,7 +36,7 @@ COLUMNS = [(kind.value, kind.label) for kind in StageKind] + [
     (STOPPED, "Stopped"),
 ]
 COLUMN_LABELS = dict(COLUMNS)
-CARDS_PER_COLUMN = 10
+CARDS_PER_COLUMN = 8
 ROWS_PER_PAGE = 50
 
 
@@ -42,6 +45,7 @@ class Facts:
     """The summarised facts health needs (the same names as ProjectSummary's)."""
 
     last_log_at: datetime.datetime | None
+    quiet_since: datetime.date | None
     likelihoods: list
     stage_started: datetime.date | None
     stage_planned_start: datetime.date | None
@@ -49,7 +53,7 @@ class Facts:
     stage_done: bool
     open_high_risks: int
 
-    @property
+    @cached_property
     def likelihood_values(self) -> list[int]:
         return [value for _, value in self.likelihoods]
 
@@ -119,32 +123,32 @@ class Card:
     def ended_stage_label(self) -> str:
         return StageKind(self.ended_stage).label if self.ended_stage else ""
 
-    @property
+    @cached_property
     def health_level(self) -> str:
         return self.health.level if self.health else ""
 
-    @property
+    @cached_property
     def days_in_stage(self) -> int | None:
         started = self.summary.stage_started
         return (self.today - started).days if started else None
 
-    @property
+    @cached_property
     def planned_days(self) -> int | None:
         start = self.summary.stage_planned_start or self.summary.stage_started
         end = self.summary.stage_planned_end
         return (end - start).days if start and end and end >= start else None
 
-    @property
+    @cached_property
     def last_log(self) -> datetime.date | None:
         at = self.summary.last_log_at
         return timezone.localdate(at) if at else None
 
-    @property
+    @cached_property
     def likelihood(self) -> int | None:
         values = self.summary.likelihood_values
         return values[-1] if values else None
 
-    @property
+    @cached_property
     def sparkline(self) -> str:
         """SVG polyline points (viewBox 0 0 60 20) of the recent likelihoods, "" below two."""
         values = self.summary.likelihood_values
@@ -153,7 +157,7 @@ class Card:
         step = 60 / (len(values) - 1)
         return " ".join(f"{i * step:.1f},{20 - value / 5:.1f}" for i, value in enumerate(values))
 
-    @property
+    @cached_property
     def trend(self) -> str:
         values = self.summary.likelihood_values
         if len(values) < 2:
@@ -181,6 +185,7 @@ ROW_FIELDS = (
     "stop_reason",
     "ended_at",
     "board_summary__last_log_at",
+    "board_summary__quiet_since",
     "board_summary__likelihoods",
     "board_summary__stage_started",
     "board_summary__stage_planned_start",
@@ -223,23 +228,37 @@ class Filters:
         return projects
 
 
-def cards(user, filters: Filters, today: datetime.date | None = None) -> list[Card]:
-    """Every project `user` may see that passes `filters`, with its health (one query)."""
-    today = today or timezone.localdate()
-    rows = filters.apply(Project.objects.visible_to(user)).order_by().values_list(*ROW_FIELDS)
+# Which board column a project is in: its stage while active, else "shipped" or "stopped".
+COLUMN_KEY = Case(When(status=ProjectStatus.ACTIVE, then=F("stage")), default=F("status"))
+
+
+def board_projects(user, filters: Filters, today: datetime.date):
+    """The projects `user` may see that pass `filters`, annotated with `health_level`,
+    `health_rank` and `column_key`; nothing is read until the queryset is used."""
+    projects = filters.apply(Project.objects.visible_to(user)).annotate(
+        health_level=health_level_sql(today), column_key=COLUMN_KEY
+    )
+    if filters.health:
+        projects = projects.filter(health_level=filters.health)
+    return projects.annotate(health_rank=health_rank_sql())
+
+
+def to_cards(projects, today: datetime.date) -> list[Card]:
+    """Cards, with health and its reasons, for the projects of `projects` (one query)."""
     result = []
-    for row in rows:
+    for row in projects.values_list(*ROW_FIELDS):
         (pk, name, slug, team, team_slug, first, last, username, stage, status, blocker) = row[:11]
         created_at, ended_stage, stop_reason, ended_at = row[11:15]
-        likelihoods = row[16] or []
-        facts = Facts(row[15], likelihoods, row[17], row[18], row[19], bool(row[20]), row[21] or 0)
+        facts = Facts(
+            row[15], row[16], row[17] or [], row[18], row[19], row[20], bool(row[21]), row[22] or 0
+        )
         card = Card(
             pk=pk,
             name=name,
             slug=slug,
             team=team,
             team_slug=team_slug,
-            owner=f"{first} {last}".strip() or (username or ""),
+            owner=f"{first or ''} {last or ''}".strip() or (username or ""),
             owner_username=username or "",
             stage=stage,
             status=status,
@@ -252,29 +271,56 @@ def cards(user, filters: Filters, today: datetime.date | None = None) -> list[Ca
             today=today,
         )
         card.health = project_health(card, facts, today)
-        if filters.health and card.health_level != filters.health:
-            continue
         result.append(card)
     return result
 
 
-def _none_last(value, descending: bool):
-    # Sort keys that put missing values last whatever the direction.
-    if value is None:
-        return (1, 0)
-    return (0, -value if descending and isinstance(value, int | float) else value)
+def counts(projects) -> tuple[dict[str, int], dict[str, int]]:
+    """Projects per column and per health level (one query)."""
+    by_column = dict.fromkeys(COLUMN_LABELS, 0)
+    by_health = dict.fromkeys(health_rules.LABELS, 0)
+    rows = projects.order_by().values("column_key", "health_level").annotate(n=Count("pk"))
+    for row in rows:
+        by_column[row["column_key"]] += row["n"]
+        if row["health_level"]:
+            by_health[row["health_level"]] += row["n"]
+    return by_column, by_health
 
 
+def column_cards(projects, offset: int, limit: int, today: datetime.date, only: str = ""):
+    """Cards `offset`..`offset + limit` of each column (of `only`), the worst health first, so
+    problems are at the top (one query, with a window function)."""
+    if only:
+        projects = projects.filter(column_key=only)
+    ranked = projects.annotate(
+        place=Window(
+            RowNumber(),
+            partition_by=[F("column_key")],
+            order_by=[F("health_rank").desc(), Lower("name").asc(), F("pk").asc()],
+        )
+    ).filter(place__gt=offset, place__lte=offset + limit)
+    by_column: dict[str, list[Card]] = {key: [] for key in COLUMN_LABELS}
+    cards = to_cards(ranked.order_by("place"), today)
+    for card in cards:
+        by_column[card.column].append(card)
+    return by_column, cards
+
+
+STAGE_ORDER = Case(
+    *(When(column_key=key, then=Value(i)) for i, key in enumerate(COLUMN_LABELS)),
+    default=Value(len(COLUMN_LABELS)),
+)
+# Each sort: the expressions of the ascending order. Missing values come last either way.
 SORTS = {
-    "name": lambda c: c.name.casefold(),
-    "team": lambda c: (c.team.casefold(), c.name.casefold()),
-    "owner": lambda c: (c.owner.casefold(), c.name.casefold()),
-    "stage": lambda c: (list(COLUMN_LABELS).index(c.column), c.name.casefold()),
-    "health": lambda c: (-health_rules.RANK.get(c.health_level, -1), c.name.casefold()),
-    "days": lambda c: c.days_in_stage if c.days_in_stage is not None else -1,
-    "last_log": lambda c: c.last_log or datetime.date.min,
-    "likelihood": lambda c: c.likelihood if c.likelihood is not None else -1,
-    "risks": lambda c: c.summary.open_high_risks,
+    "name": [Lower("name")],
+    "team": [Lower("team__name"), Lower("name")],
+    "owner": [Lower("owner__first_name"), Lower("owner__last_name"), Lower("name")],
+    "stage": [STAGE_ORDER, Lower("name")],
+    "health": [F("health_rank").desc(), Lower("name")],
+    "days": [F("board_summary__stage_started").desc(nulls_last=True)],
+    "last_log": [F("board_summary__last_log_at").asc(nulls_last=True)],
+    "likelihood": [F("board_summary__likelihood_latest").asc(nulls_last=True)],
+    "risks": [F("board_summary__open_high_risks").asc(nulls_last=True)],
 }
 SORT_LABELS = {
     "name": "Project",
@@ -289,18 +335,21 @@ SORT_LABELS = {
 }
 
 
-def sort_cards(items: list[Card], sort: str) -> list[Card]:
+def _flipped(expression):
+    if hasattr(expression, "descending"):  # an OrderBy: reverse it, missing values still last
+        flipped = expression.copy()
+        flipped.descending = not expression.descending
+        return flipped
+    return expression.desc()
+
+
+def sort_projects(projects, sort: str):
     """`sort` is a key of SORTS, with a leading "-" for descending; unknown keys sort by name."""
     descending = sort.startswith("-")
-    key = SORTS.get(sort.lstrip("-"), SORTS["name"])
-    return sorted(items, key=key, reverse=descending)
-
-
-def column_order(items: Iterable[Card]) -> list[Card]:
-    """Cards in a column: the worst health first, so problems are at the top."""
-    return sorted(
-        items, key=lambda c: (-health_rules.RANK.get(c.health_level, -1), c.name.casefold())
-    )
+    order = SORTS.get(sort.lstrip("-"), SORTS["name"])
+    if descending:
+        order = [_flipped(expression) for expression in order]
+    return projects.order_by(*order, "pk")
 
 
 def attach_progress(items: list[Card]) -> None:
@@ -323,15 +372,11 @@ def attach_progress(items: list[Card]) -> None:
         card.progress = primary.get(card.pk)
 
 
-def health_counts(items: Iterable[Card]) -> list[tuple[str, str, int]]:
-    counts = dict.fromkeys(health_rules.LABELS, 0)
-    for card in items:
-        if card.health:
-            counts[card.health.level] += 1
+def health_counts(by_health: dict[str, int]) -> list[tuple[str, str, int]]:
     order = [
         health_rules.OFF_TRACK,
         health_rules.STALE,
         health_rules.AT_RISK,
         health_rules.ON_TRACK,
     ]
-    return [(level, health_rules.LABELS[level], counts[level]) for level in order]
+    return [(level, health_rules.LABELS[level], by_health[level]) for level in order]

@@ -14,6 +14,8 @@ from django.apps import apps as global_apps
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
+from . import health
+
 HIGH_RISK_SCORE = 15  # likelihood × impact, as Risk.severity counts "high"
 SPARKLINE_WEEKS = 8
 
@@ -39,8 +41,8 @@ def summaries_refresh(project_ids: Iterable[int] | None = None, apps=global_apps
         return queryset if project_ids is None else queryset.filter(**{f"{field}__in": ids})
 
     ids = None if project_ids is None else list(project_ids)
-    all_ids = list(scoped(Project.objects.all(), "pk").values_list("pk", flat=True))
-    if not all_ids:
+    created = dict(scoped(Project.objects.all(), "pk").values_list("pk", "created_at"))
+    if not created:
         return 0
     last_log = dict(
         scoped(Experiment.objects.all())
@@ -74,13 +76,20 @@ def summaries_refresh(project_ids: Iterable[int] | None = None, apps=global_apps
     )
     now = timezone.now()
     summaries = []
-    for project_id in all_ids:
+    for project_id, created_at in created.items():
         stage = stages.get(project_id, {})
+        recent = list(reversed(likelihoods.get(project_id, [])))
+        values = [value for _, value in recent]
+        last_at = last_log.get(project_id)
+        last_day = timezone.localdate(last_at) if last_at else None
         summaries.append(
             ProjectSummary(
                 project_id=project_id,
-                last_log_at=last_log.get(project_id),
-                likelihoods=list(reversed(likelihoods.get(project_id, []))),
+                last_log_at=last_at,
+                quiet_since=health.quiet_since(last_day, timezone.localdate(created_at)),
+                likelihoods=recent,
+                likelihood_latest=values[-1] if values else None,
+                likelihood_drop=health.likelihood_drop(values),
                 stage_started=stage.get("actual_start"),
                 stage_planned_start=stage.get("planned_start"),
                 stage_planned_end=stage.get("planned_end"),
@@ -96,7 +105,10 @@ def summaries_refresh(project_ids: Iterable[int] | None = None, apps=global_apps
         unique_fields=["project"],
         update_fields=[
             "last_log_at",
+            "quiet_since",
             "likelihoods",
+            "likelihood_latest",
+            "likelihood_drop",
             "stage_started",
             "stage_planned_start",
             "stage_planned_end",

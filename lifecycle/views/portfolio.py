@@ -82,69 +82,59 @@ def _sort_links(form, sort: str) -> list[dict]:
 @login_required
 def board(request):
     form = _filter_form(request)
-    filters = _filters(form)
     view = form.cleaned_data.get("view") or "columns"
     sort = form.cleaned_data.get("sort") or "name"
     if sort.lstrip("-") not in portfolio.SORTS:
         form.add_error("sort", "Sort by one of the table's columns.")
         sort = "name"
     today = timezone.localdate()
-    cards = portfolio.cards(request.user, filters, today)
+    projects = portfolio.board_projects(request.user, _filters(form), today)
+    by_column, by_health = portfolio.counts(projects)
     context = {
         "form": form,
         "view": view,
         "sort": sort,
-        "total": len(cards),
-        "health_counts": portfolio.health_counts(cards),
-        "query": _query(form),
+        "total": sum(by_column.values()),
+        "health_counts": portfolio.health_counts(by_health),
         "csv_query": _query(form, view="", page=""),
-        "columns_query": _query(form, view="columns", page=""),
-        "table_query": _query(form, view="table", page=""),
         "is_manager": request.user.is_portfolio_manager,
     }
     if view == "table":
-        page = Paginator(portfolio.sort_cards(cards, sort), portfolio.ROWS_PER_PAGE).get_page(
-            form.cleaned_data.get("page")
-        )
+        paginator = Paginator(portfolio.sort_projects(projects, sort), portfolio.ROWS_PER_PAGE)
+        paginator.count = context["total"]  # known already: saves a COUNT query
+        page = paginator.get_page(form.cleaned_data.get("page"))
+        page.object_list = portfolio.to_cards(page.object_list, today)
         portfolio.attach_progress(page.object_list)
-        context.update(
-            page=page,
-            sort_links=_sort_links(form, sort),
-            page_query=_query(form, page=""),
-        )
+        context.update(page=page, sort_links=_sort_links(form, sort), page_query=_query(form))
     else:
-        context["columns"] = _columns(form, cards, offset=0)
+        context["columns"] = _columns(form, projects, by_column, today, offset=0)
     template = "lifecycle/portfolio/board.html"
     if request.htmx and not request.htmx.history_restore_request:
         template += "#results"
     return TemplateResponse(request, template, context)
 
 
-def _columns(form, cards: list[portfolio.Card], offset: int, only: str = "") -> list[dict]:
+def _columns(form, projects, by_column, today, offset: int, only: str = "") -> list[dict]:
     """Each column's cards from `offset` (CARDS_PER_COLUMN of them), its total and the query of
     its next slice; the progress of all shown cards is read in one query."""
-    by_column: dict[str, list] = {key: [] for key, _ in portfolio.COLUMNS}
-    for card in cards:
-        by_column[card.column].append(card)
-    columns, shown = [], []
+    limit = portfolio.CARDS_PER_COLUMN
+    cards, shown = portfolio.column_cards(projects, offset, limit, today, only=only)
+    portfolio.attach_progress(shown)
+    columns = []
     for key, label in portfolio.COLUMNS:
         if only and key != only:
             continue
-        everyone = portfolio.column_order(by_column[key])
-        visible = everyone[offset : offset + portfolio.CARDS_PER_COLUMN]
-        shown.extend(visible)
-        end = offset + len(visible)
+        end = offset + len(cards[key])
         columns.append(
             {
                 "key": key,
                 "label": label,
-                "count": len(everyone),
-                "cards": visible,
-                "more": len(everyone) - end,
-                "more_query": _query(form, offset=end) if end < len(everyone) else "",
+                "count": by_column[key],
+                "cards": cards[key],
+                "more": by_column[key] - end,
+                "more_query": _query(form, offset=end) if end < by_column[key] else "",
             }
         )
-    portfolio.attach_progress(shown)
     return columns
 
 
@@ -162,8 +152,10 @@ def board_column(request, column):
         offset = 0
     if not request.htmx:
         return redirect(f"{_board_url()}?{_table_of_column(form, column)}")
-    cards = portfolio.cards(request.user, _filters(form), timezone.localdate())
-    (col,) = _columns(form, cards, offset=offset, only=column)
+    today = timezone.localdate()
+    projects = portfolio.board_projects(request.user, _filters(form), today)
+    total = projects.filter(column_key=column).count()
+    (col,) = _columns(form, projects, {column: total}, today, offset=offset, only=column)
     return TemplateResponse(
         request, "lifecycle/portfolio/board.html#column-cards", {"column": col, "form": form}
     )
@@ -216,9 +208,11 @@ CSV_HEADER = [
 def board_csv(request):
     form = _filter_form(request)
     sort = form.cleaned_data.get("sort") or "name"
-    cards = portfolio.sort_cards(
-        portfolio.cards(request.user, _filters(form), timezone.localdate()), sort
-    )
+    if sort.lstrip("-") not in portfolio.SORTS:
+        sort = "name"
+    today = timezone.localdate()
+    projects = portfolio.board_projects(request.user, _filters(form), today)
+    cards = portfolio.to_cards(portfolio.sort_projects(projects, sort), today)
     portfolio.attach_progress(cards)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
