@@ -9,8 +9,8 @@ and nothing here reads the experiment log or the readings table beyond the page'
 """
 
 import datetime
-from functools import cached_property
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When, Window
