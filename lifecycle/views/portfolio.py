@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import push_url
 
 from accounts.models import Team
 
@@ -59,7 +60,10 @@ def _query(form: PortfolioFilterForm, **changes) -> str:
     data = form.cleaned_data
     params = {name: data.get(name) or "" for name in (*FILTER_NAMES, "view", "sort")}
     params.update(changes)
-    return urlencode({key: value for key, value in params.items() if value})
+    defaults = {"view": "columns", "sort": "name"}
+    return urlencode(
+        {key: value for key, value in params.items() if value and value != defaults.get(key)}
+    )
 
 
 def _sort_links(form, sort: str) -> list[dict]:
@@ -109,10 +113,12 @@ def board(request):
         context.update(page=page, sort_links=_sort_links(form, sort), page_query=_query(form))
     else:
         context["columns"] = _columns(form, projects, by_column, today, offset=0)
-    template = "lifecycle/portfolio/board.html"
     if request.htmx and not request.htmx.history_restore_request:
-        template += "#results"
-    return TemplateResponse(request, template, context)
+        response = TemplateResponse(request, "lifecycle/portfolio/board.html#results", context)
+        # The address bar gets the short form of the filter (no empty fields), to share.
+        query = _query(form, sort=sort)
+        return push_url(response, f"{request.path}?{query}" if query else request.path)
+    return TemplateResponse(request, "lifecycle/portfolio/board.html", context)
 
 
 def _columns(form, projects, by_column, today, offset: int, only: str = "") -> list[dict]:
