@@ -7,6 +7,7 @@ from .models import (
     Experiment,
     Project,
     ProjectEvent,
+    ProjectSummary,
     Reading,
     Risk,
     Stage,
@@ -114,3 +115,24 @@ class ReadingAdmin(admin.ModelAdmin):
     search_fields = ["criterion__name", "project__name"]
     list_select_related = ["criterion", "project"]
     raw_id_fields = ["criterion", "project", "experiment", "created_by"]
+
+
+@admin.register(ProjectSummary)
+class ProjectSummaryAdmin(admin.ModelAdmin):
+    """Read-only: the services keep them (lifecycle/summary.py); `refresh_summaries` rebuilds."""
+
+    list_display = [
+        "project",
+        "last_log_at",
+        "likelihood_latest",
+        "open_high_risks",
+        "refreshed_at",
+    ]
+    search_fields = ["project__name"]
+    list_select_related = ["project"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

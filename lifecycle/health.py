@@ -132,9 +132,9 @@ def project_health(project, summary, today: datetime.date | None = None) -> Heal
     return Health(reasons[0].level, reasons)
 
 
-def health_level_sql(today: datetime.date, prefix: str = "board_summary__") -> Case:
-    """project_health's level as a database expression on Project, for filtering, counting and
-    sorting thousands of projects without loading them (NULL for ended projects)."""
+def _health_case(today: datetime.date, values: dict, ended, output_field, prefix: str) -> Case:
+    """project_health's decision as a database expression on Project: `values[level]` for each
+    level, `ended` for shipped and stopped projects."""
     s = prefix
     this_week = week_start(today)
     overdue = Q(**{f"{s}stage_planned_end__lt": today, f"{s}stage_done": False})
@@ -154,19 +154,21 @@ def health_level_sql(today: datetime.date, prefix: str = "board_summary__") -> C
         | Q(**{f"{s}quiet_since__lt": this_week - datetime.timedelta(days=7)})
     )
     return Case(
-        When(~Q(status=ProjectStatus.ACTIVE), then=Value(None)),
-        When(off_track, then=Value(OFF_TRACK)),
-        When(stale, then=Value(STALE)),
-        When(at_risk, then=Value(AT_RISK)),
-        default=Value(ON_TRACK),
-        output_field=CharField(),
+        When(~Q(status=ProjectStatus.ACTIVE), then=Value(ended)),
+        When(off_track, then=Value(values[OFF_TRACK])),
+        When(stale, then=Value(values[STALE])),
+        When(at_risk, then=Value(values[AT_RISK])),
+        default=Value(values[ON_TRACK]),
+        output_field=output_field,
     )
 
 
-def health_rank_sql(level_field: str = "health_level") -> Case:
-    """RANK of an annotated level, -1 for ended projects: the worst first when descending."""
-    return Case(
-        *(When(**{level_field: level}, then=Value(rank)) for level, rank in RANK.items()),
-        default=Value(-1),
-        output_field=IntegerField(),
-    )
+def health_level_sql(today: datetime.date, prefix: str = "board_summary__") -> Case:
+    """project_health's level as a database expression on Project, for filtering and counting
+    thousands of projects without loading them (NULL for ended projects)."""
+    return _health_case(today, {level: level for level in LABELS}, None, CharField(), prefix)
+
+
+def health_rank_sql(today: datetime.date, prefix: str = "board_summary__") -> Case:
+    """RANK of the level (-1 for ended projects), for sorting the worst first."""
+    return _health_case(today, RANK, -1, IntegerField(), prefix)

@@ -10,11 +10,12 @@ and nothing here reads the experiment log or the readings table beyond the page'
 
 import datetime
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When, Window
 from django.db.models.functions import Lower, RowNumber
+from django.urls import reverse
 from django.utils import timezone
 
 from . import health as health_rules
@@ -28,6 +29,7 @@ from .models import (
     StopReason,
     SuccessCriterion,
 )
+from .templatetags.waypoint import number
 
 # Board columns: the five stages of active projects, then the ended ones.
 SHIPPED, STOPPED = ProjectStatus.SHIPPED.value, ProjectStatus.STOPPED.value
@@ -38,6 +40,9 @@ COLUMNS = [(kind.value, kind.label) for kind in StageKind] + [
 COLUMN_LABELS = dict(COLUMNS)
 CARDS_PER_COLUMN = 8
 ROWS_PER_PAGE = 50
+PROJECTS_URL = (
+    "/projects/"  # checked against the URLconf in tests/lifecycle/test_portfolio_board.py
+)
 
 
 @dataclass
@@ -80,6 +85,21 @@ class Progress:
     def percent(self) -> int | None:
         return None if self.fraction is None else round(self.fraction * 100)
 
+    @property
+    def text(self) -> str:
+        if self.percent is not None:
+            return f"{self.percent} % to target"
+        target = f"{number(self.target)} {self.unit}".strip()
+        if self.latest is not None:
+            return f"{number(self.latest)} of {target}"
+        return f"no reading yet · target {target}"
+
+
+@lru_cache(maxsize=1)
+def _project_url_prefix() -> str:
+    """The project page's URL without the slug: one reverse() for all the cards."""
+    return reverse("lifecycle:project_detail", args=["-"])[:-2]
+
 
 @dataclass
 class Card:
@@ -102,6 +122,57 @@ class Card:
     health: Health | None = None
     progress: Progress | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    # Display strings, worked out here rather than in the template: the board shows dozens of
+    # cards, and each template lookup or filter costs more than the Python.
+
+    @property
+    def url(self) -> str:
+        return _project_url_prefix() + f"{self.slug}/"
+
+    @property
+    def tone(self) -> str:
+        return self.health.level if self.health else self.status
+
+    @property
+    def team_and_owner(self) -> str:
+        return f"{self.team} · {self.owner}" if self.owner else self.team
+
+    @property
+    def why(self) -> str:
+        """The main reason a project is not on track, for the card's face."""
+        if not self.health or self.health.level == health_rules.ON_TRACK:
+            return ""
+        reasons = self.health.reasons
+        more = f" (+{len(reasons) - 1} more)" if len(reasons) > 1 else ""
+        return reasons[0].text + more
+
+    @property
+    def is_late(self) -> bool:
+        return (
+            self.status == ProjectStatus.ACTIVE
+            and self.planned_days is not None
+            and self.days_in_stage is not None
+            and self.days_in_stage > self.planned_days
+        )
+
+    @property
+    def stage_text(self) -> str:
+        if self.status == ProjectStatus.STOPPED:
+            return f"Stopped in {self.ended_stage_label}: {self.stop_reason_label.lower()}"
+        if self.status == ProjectStatus.SHIPPED:
+            ended = timezone.localdate(self.ended_at) if self.ended_at else None
+            return f"Shipped {ended:%-d %b %Y}, monitored" if ended else "Shipped, monitored"
+        text = self.stage_label
+        if self.days_in_stage is not None:
+            text += f" · day {self.days_in_stage}"
+            if self.planned_days is not None:
+                text += f" of {self.planned_days} planned"
+        return text
+
+    @property
+    def last_log_text(self) -> str:
+        return f"{self.last_log:%-d %b}" if self.last_log else "never"
 
     @property
     def column(self) -> str:
@@ -233,14 +304,14 @@ COLUMN_KEY = Case(When(status=ProjectStatus.ACTIVE, then=F("stage")), default=F(
 
 
 def board_projects(user, filters: Filters, today: datetime.date):
-    """The projects `user` may see that pass `filters`, annotated with `health_level`,
-    `health_rank` and `column_key`; nothing is read until the queryset is used."""
+    """The projects `user` may see that pass `filters`, annotated with `health_level` and
+    `column_key`; nothing is read until the queryset is used."""
     projects = filters.apply(Project.objects.visible_to(user)).annotate(
         health_level=health_level_sql(today), column_key=COLUMN_KEY
     )
     if filters.health:
         projects = projects.filter(health_level=filters.health)
-    return projects.annotate(health_rank=health_rank_sql())
+    return projects
 
 
 def to_cards(projects, today: datetime.date) -> list[Card]:
@@ -289,18 +360,23 @@ def counts(projects) -> tuple[dict[str, int], dict[str, int]]:
 
 def column_cards(projects, offset: int, limit: int, today: datetime.date, only: str = ""):
     """Cards `offset`..`offset + limit` of each column (of `only`), the worst health first, so
-    problems are at the top (one query, with a window function)."""
+    problems are at the top (two queries: a window function ranks, then the rows are read)."""
     if only:
         projects = projects.filter(column_key=only)
     ranked = projects.annotate(
+        health_rank=health_rank_sql(today),
         place=Window(
             RowNumber(),
             partition_by=[F("column_key")],
             order_by=[F("health_rank").desc(), Lower("name").asc(), F("pk").asc()],
-        )
+        ),
     ).filter(place__gt=offset, place__lte=offset + limit)
+    # Rank on a narrow row (the ids), then read the full rows of the few chosen: ranking the
+    # full rows would make SQLite build every project's row, JSON and all, before filtering.
+    places = dict(ranked.values_list("pk", "place"))
     by_column: dict[str, list[Card]] = {key: [] for key in COLUMN_LABELS}
-    cards = to_cards(ranked.order_by("place"), today)
+    chosen = projects.filter(pk__in=list(places))
+    cards = sorted(to_cards(chosen, today), key=lambda card: places[card.pk])
     for card in cards:
         by_column[card.column].append(card)
     return by_column, cards
@@ -343,8 +419,10 @@ def _flipped(expression):
     return expression.desc()
 
 
-def sort_projects(projects, sort: str):
+def sort_projects(projects, sort: str, today: datetime.date):
     """`sort` is a key of SORTS, with a leading "-" for descending; unknown keys sort by name."""
+    if sort.lstrip("-") == "health":
+        projects = projects.annotate(health_rank=health_rank_sql(today))
     descending = sort.startswith("-")
     order = SORTS.get(sort.lstrip("-"), SORTS["name"])
     if descending:

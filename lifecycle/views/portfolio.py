@@ -105,7 +105,9 @@ def board(request):
         "is_manager": request.user.is_portfolio_manager,
     }
     if view == "table":
-        paginator = Paginator(portfolio.sort_projects(projects, sort), portfolio.ROWS_PER_PAGE)
+        paginator = Paginator(
+            portfolio.sort_projects(projects, sort, today), portfolio.ROWS_PER_PAGE
+        )
         paginator.count = context["total"]  # known already: saves a COUNT query
         page = paginator.get_page(form.cleaned_data.get("page"))
         page.object_list = portfolio.to_cards(page.object_list, today)
@@ -222,7 +224,7 @@ def board_csv(request):
         sort = "name"
     today = timezone.localdate()
     projects = portfolio.board_projects(request.user, _filters(form), today)
-    cards = portfolio.to_cards(portfolio.sort_projects(projects, sort), today)
+    cards = portfolio.to_cards(portfolio.sort_projects(projects, sort, today), today)
     portfolio.attach_progress(cards)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
