@@ -1,6 +1,8 @@
 """Blockers: only a project's owner sets or clears one; every change is in the decision log;
 two owners editing at once do not overwrite each other; the project page shows health."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -108,6 +110,7 @@ def test_the_project_page_shows_the_same_health_and_why(client, owner, viewer, p
     page = client.get(project.get_absolute_url()).content.decode()
     assert "Off track" in page
     assert "Blocked: Legal review" in page
+    assert re.search(r"Olivia Owner</strong>\s+set a blocker", page)  # the decision log
     assert blocker_url(project) not in page  # only the owner gets the link
     client.force_login(owner)
     assert blocker_url(project) in client.get(project.get_absolute_url()).content.decode()
