@@ -22,9 +22,9 @@ from typing import Any
 
 from . import common
 from .common import WORK, Context, GunicornConfig, Row, SectionResult, log, manage, run_module
-from .sections import api, peer
+from .sections import api, peer, portfolio
 
-SECTIONS = [api, peer]
+SECTIONS = [api, peer, portfolio]
 RESULTS = common.ROOT / "bench" / "results"
 
 
@@ -83,8 +83,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def setup(args: argparse.Namespace) -> Context:
     """A fresh database under WORK: migrate, seed_demo, bench fixtures, static files. Every
     server run gets its own copy of it."""
-    shutil.rmtree(WORK, ignore_errors=True)
-    WORK.mkdir(parents=True)
+    WORK.mkdir(parents=True, exist_ok=True)
+    for path in WORK.iterdir():  # everything but the sections' caches (see bench/README.md)
+        if path.name == portfolio.CACHE.name:
+            continue
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink()
     snapshot = WORK / "seed.sqlite3"
     t0 = time.perf_counter()
     log(f"setup: migrate, seed_demo, fixtures, collectstatic into {WORK}")

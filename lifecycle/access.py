@@ -52,7 +52,10 @@ def project_access(user, project: Project) -> ProjectAccess | None:
 
 
 def _get_project(user, slug: str, needed_rank: int) -> ProjectAccess:
-    project = Project.objects.select_related("team", "owner").filter(slug=slug).first()
+    # The board summary comes along for the health badge of the project's pages.
+    project = (
+        Project.objects.select_related("team", "owner", "board_summary").filter(slug=slug).first()
+    )
     access = project_access(user, project) if project else None
     if access is None:
         raise Http404("No such project.")

@@ -7,6 +7,7 @@ from .models import (
     Experiment,
     Project,
     ProjectEvent,
+    ProjectSummary,
     Reading,
     ReadingHour,
     Risk,
@@ -136,3 +137,24 @@ class ReadingHourAdmin(ReadOnlyAdmin):
     list_display = ["criterion", "source", "hour", "readings", "low", "high", "last_value"]
     list_filter = ["source"]
     list_select_related = ["criterion"]
+
+
+@admin.register(ProjectSummary)
+class ProjectSummaryAdmin(admin.ModelAdmin):
+    """Read-only: the services keep them (lifecycle/summary.py); `refresh_summaries` rebuilds."""
+
+    list_display = [
+        "project",
+        "last_log_at",
+        "likelihood_latest",
+        "open_high_risks",
+        "refreshed_at",
+    ]
+    search_fields = ["project__name"]
+    list_select_related = ["project"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -24,6 +24,7 @@ from .models import (
     Timebox,
 )
 from .services import document_save
+from .summary import summaries_refresh, summary_refresh
 
 MAX_READINGS_PER_CALL = 1000
 
@@ -200,6 +201,7 @@ def experiment_add(
         timebox_set_likelihood(
             timebox=timebox, likelihood=likelihood, reason=likelihood_reason, by=by
         )
+    summary_refresh(project)
     return experiment
 
 
@@ -211,6 +213,7 @@ def timebox_set_likelihood(*, timebox: Timebox, likelihood: int, reason: str, by
     timebox.version += 1
     timebox._history_user = by
     timebox.save()
+    summaries_refresh(project_ids=[timebox.project_id])
     return timebox
 
 

@@ -382,3 +382,39 @@ class ReadingForm(forms.Form):
 
     def clean_criterion(self):
         return self.criteria[self.cleaned_data["criterion"]]
+
+
+class BlockerForm(forms.Form):
+    """Set or clear what blocks the project; `expected` is the blocker shown when opened."""
+
+    blocker = forms.CharField(
+        label="What blocks the project",
+        required=False,
+        max_length=280,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Shown on the portfolio board until you clear it. Leave empty to clear.",
+    )
+    expected = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class PortfolioFilterForm(forms.Form):
+    """The board's filters, read from the query string; unknown values are reported, not 500s."""
+
+    view = forms.ChoiceField(
+        choices=[("columns", "Columns"), ("table", "Table")], required=False, initial="columns"
+    )
+    q = forms.CharField(label="Search", required=False, max_length=100)
+    team = forms.ChoiceField(required=False)
+    owner = forms.ChoiceField(required=False)
+    stage = forms.ChoiceField(required=False, choices=[("", "All stages"), *StageKind.choices])
+    health = forms.ChoiceField(required=False)
+    status = forms.ChoiceField(required=False)
+    sort = forms.CharField(required=False, max_length=20)
+    page = forms.IntegerField(required=False, min_value=1)
+
+    def __init__(self, data, *, teams, owners, health_choices, status_choices):
+        super().__init__(data)
+        self.fields["team"].choices = [("", "All teams"), *teams]
+        self.fields["owner"].choices = [("", "All owners"), *owners]
+        self.fields["health"].choices = [("", "Any health"), *health_choices]
+        self.fields["status"].choices = [("", "Any status"), *status_choices]

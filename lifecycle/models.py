@@ -81,6 +81,9 @@ class Project(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # Version of the editable details (name, summary, owner); decisions do not change it.
     version = models.PositiveIntegerField(default=1)
+    # What stops the team right now, set and cleared by the project's owner; shown on the board.
+    blocker = models.CharField(max_length=280, blank=True)
+    blocker_since = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = ProjectQuerySet.as_manager()
@@ -477,6 +480,8 @@ class EventKind(models.TextChoices):
     SHIPPED = "shipped", "Shipped"
     STOPPED = "stopped", "Stopped"
     REOPENED = "reopened", "Reopened"
+    BLOCKER_SET = "blocker_set", "Set a blocker"
+    BLOCKER_CLEARED = "blocker_cleared", "Cleared the blocker"
 
 
 class ProjectEvent(models.Model):
@@ -505,3 +510,45 @@ class ProjectEvent(models.Model):
         if not (self.from_stage and self.to_stage):
             return False
         return StageKind(self.to_stage).position < StageKind(self.from_stage).position
+
+
+class ProjectSummary(models.Model):
+    """What the portfolio board shows of a project, kept up to date by the services that change
+    it (lifecycle.summary.summary_refresh), so the board never reads the whole experiment log.
+
+    Only stored facts live here; whatever depends on today's date (stale, overdue, days in
+    stage) is worked out when the board is read (lifecycle.health).
+    """
+
+    project = models.OneToOneField(
+        Project, on_delete=models.CASCADE, primary_key=True, related_name="board_summary"
+    )
+    last_log_at = models.DateTimeField(null=True, blank=True)
+    # The day missed weekly logs are counted from: the last log's day, or for a project that never
+    # logged, a week before it was created (lifecycle.health.missed_weeks).
+    quiet_since = models.DateField(null=True, blank=True)
+    # The latest weekly likelihood estimates, oldest first: [[week_start ISO date, percent], ...].
+    likelihoods = models.JSONField(default=list, blank=True)
+    likelihood_latest = models.PositiveSmallIntegerField(null=True, blank=True)
+    # How far the latest estimate is below the highest of the last few (lifecycle.health).
+    likelihood_drop = models.PositiveSmallIntegerField(default=0)
+    stage_started = models.DateField(null=True, blank=True)
+    stage_planned_start = models.DateField(null=True, blank=True)
+    stage_planned_end = models.DateField(null=True, blank=True)
+    stage_done = models.BooleanField(default=False)
+    open_high_risks = models.PositiveIntegerField(default=0)
+    refreshed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "project summaries"
+
+    def __str__(self) -> str:
+        return f"Summary of {self.project}"
+
+    @property
+    def likelihood_values(self) -> list[int]:
+        return [value for _, value in self.likelihoods]
+
+    @property
+    def latest_likelihood(self) -> int | None:
+        return self.likelihoods[-1][1] if self.likelihoods else None

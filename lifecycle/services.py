@@ -22,7 +22,9 @@ from .models import (
     StopReason,
     StopRule,
     SuccessCriterion,
+    Timebox,
 )
+from .summary import summary_refresh
 
 
 class EditConflict(Exception):
@@ -70,6 +72,7 @@ def project_create(*, team, name: str, summary: str = "", owner, by) -> Project:
             stage.status, stage.actual_start = StageStatus.IN_PROGRESS, today
         _save_with_author(stage, by)
     _record(project, EventKind.CREATED, by, reason=summary or "Project created.")
+    summary_refresh(project)
     return project
 
 
@@ -88,7 +91,17 @@ def document_save(*, instance: Model, fields: dict[str, Any], expected_version: 
         setattr(current, name, value)
     current.version += 1
     _save_with_author(current, by)
+    _refresh_if_summarised(current)
     return current
+
+
+# Sections whose saves change what the portfolio board shows (lifecycle.summary).
+SUMMARISED = (Risk, Stage, Timebox)
+
+
+def _refresh_if_summarised(instance: Model) -> None:
+    if isinstance(instance, SUMMARISED):
+        summary_refresh(instance.project)
 
 
 @transaction.atomic
@@ -101,6 +114,7 @@ def document_delete(*, instance: Model, expected_version: int, by) -> None:
         raise EditConflict(current)
     current._history_user = by
     current.delete()
+    _refresh_if_summarised(current)
 
 
 def criterion_add(*, project: Project, fields: dict[str, Any], by) -> SuccessCriterion:
@@ -113,6 +127,7 @@ def criterion_add(*, project: Project, fields: dict[str, Any], by) -> SuccessCri
 def risk_add(*, project: Project, fields: dict[str, Any], by) -> Risk:
     risk = Risk(project=project, **fields)
     _save_with_author(risk, by)
+    summary_refresh(project)
     return risk
 
 
@@ -167,6 +182,7 @@ def project_move_to_stage(*, project: Project, to_stage: str, by, reason: str) -
     from_stage = project.stage
     project.stage = to_stage
     _save_with_author(project, by)
+    summary_refresh(project)
     return _record(
         project,
         EventKind.STAGE_MOVED,
@@ -217,6 +233,7 @@ def project_ship(*, project: Project, by, note: str) -> ProjectEvent:
     project.ended_stage = from_stage
     project.end_note = note.strip()
     _save_with_author(project, by)
+    summary_refresh(project)
     return _record(
         project,
         EventKind.SHIPPED,
@@ -248,6 +265,7 @@ def project_stop(*, project: Project, by, stop_reason: str, note: str) -> Projec
     project.stop_reason = stop_reason
     project.end_note = note.strip()
     _save_with_author(project, by)
+    summary_refresh(project)
     return _record(
         project,
         EventKind.STOPPED,
@@ -276,4 +294,34 @@ def project_reopen(*, project: Project, by, reason: str) -> ProjectEvent:
     project.stop_reason = ""
     project.end_note = ""
     _save_with_author(project, by)
+    summary_refresh(project)
     return _record(project, EventKind.REOPENED, by, reason=reason.strip(), to_stage=project.stage)
+
+
+BLOCKER_MAX_LENGTH = 280
+
+
+@transaction.atomic
+def project_set_blocker(*, project: Project, text: str, expected: str, by) -> ProjectEvent:
+    """Set (or, with an empty `text`, clear) what blocks the project, and log it.
+
+    `expected` is the blocker the owner saw when they opened the form: if someone changed it in
+    between, EditConflict carries the project as it is now and nothing is written.
+    """
+    text = " ".join(text.split())
+    current = Project.objects.select_for_update().get(pk=project.pk)
+    if current.blocker != expected:
+        raise EditConflict(current)
+    if len(text) > BLOCKER_MAX_LENGTH:
+        raise DecisionError(f"Keep the blocker under {BLOCKER_MAX_LENGTH} characters.")
+    if not text and not current.blocker:
+        raise DecisionError("Say what blocks the project.")
+    if text == current.blocker:
+        raise DecisionError("That is already the blocker.")
+    cleared = current.blocker
+    current.blocker = text
+    current.blocker_since = timezone.now() if text else None
+    _save_with_author(current, by)
+    if text:
+        return _record(current, EventKind.BLOCKER_SET, by, reason=text)
+    return _record(current, EventKind.BLOCKER_CLEARED, by, reason=f"Was: {cleared}")

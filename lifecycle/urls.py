@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from .views import decisions, log, projects, sections
+from .views import decisions, log, portfolio, projects, sections
 
 register_converter(log.WeekConverter, "week")
 
@@ -9,6 +9,11 @@ app_name = "lifecycle"
 urlpatterns = [
     path("", projects.home, name="home"),
     path("projects/new/", projects.project_new, name="project_new"),
+    path("portfolio/", portfolio.board, name="portfolio"),
+    path("portfolio/export.csv", portfolio.board_csv, name="portfolio_csv"),
+    path("portfolio/outcomes/", portfolio.outcomes, name="portfolio_outcomes"),
+    path("portfolio/columns/<slug:column>/", portfolio.board_column, name="portfolio_column"),
+    path("projects/<slug:slug>/blocker/", portfolio.project_blocker, name="project_blocker"),
     path("projects/<slug:slug>/", projects.project_detail, name="project_detail"),
     path("projects/<slug:slug>/history/", projects.project_history_view, name="project_history"),
     path(

@@ -20,6 +20,7 @@ from ..forms import (
     ShipForm,
     StopForm,
 )
+from ..health import project_health
 from ..history import project_history
 from ..models import (
     CriterionKind,
@@ -103,6 +104,7 @@ def project_page_context(access, **extra) -> dict:
         "stages": stages,
         "timeline": stage_timeline(stages, today=timezone.localdate()),
         "events": ProjectEvent.objects.filter(project=project).select_related("actor")[:12],
+        "health": project_health(project, getattr(project, "board_summary", None)),
         # Read only when the page shows the charts: two queries, however long the log.
         "progress": ProjectProgress(project, criteria),
     }

@@ -67,6 +67,7 @@ from lifecycle.models import (
     SuccessCriterion,
     Timebox,
 )
+from lifecycle.summary import summaries_refresh
 from lifecycle.templatetags.waypoint import number
 from lifecycle.weeks import week_start
 
@@ -153,6 +154,12 @@ class Command(BaseCommand):
                 f"{counts[Reading]:,} readings) in {time.monotonic() - started:.1f} s; "
                 "projects that had a log kept it."
             )
+        # The synthetic portfolio is bulk-inserted past the services that keep summaries.
+        started = time.monotonic()
+        summarised = summaries_refresh()
+        self.stdout.write(
+            f"Board summaries: {summarised:,} projects in {time.monotonic() - started:.1f} s."
+        )
         self.print_logins()
 
     def print_logins(self) -> None:
@@ -1046,7 +1053,7 @@ def _synthetic_logs(projects: list[Project], weeks: int, today: datetime.date) -
     measured = []  # (experiment, {criterion: value})
     for index, timebox in enumerate(timeboxes):
         w = index % weeks
-        for experiment in _synthetic_experiments(timebox, w):
+        for experiment in _synthetic_experiments(timebox, w, today):
             values = _synthetic_values(experiment, criteria[experiment.project_id], w, weeks)
             measured.append((experiment, values))
     Experiment.objects.bulk_create([e for e, _ in measured], batch_size=BATCH_SIZE)
@@ -1089,7 +1096,7 @@ def _synthetic_timeboxes(project: Project, weeks: int, today: datetime.date) -> 
     return rows
 
 
-def _synthetic_experiments(timebox: Timebox, w: int) -> list[Experiment]:
+def _synthetic_experiments(timebox: Timebox, w: int, today: datetime.date) -> list[Experiment]:
     project = timebox.project
     n = int(project.slug.removeprefix(SYNTHETIC_SLUG_PREFIX))
     count = SYNTHETIC_EXPERIMENTS_PER_WEEK[(n + w) % len(SYNTHETIC_EXPERIMENTS_PER_WEEK)]
@@ -1107,7 +1114,10 @@ def _synthetic_experiments(timebox: Timebox, w: int) -> list[Experiment]:
                 hypothesis=hypothesis.format(feature=feature),
                 what_was_done=done,
                 outcome=outcome,
-                created_at=_synthetic_moment(timebox.week_start + datetime.timedelta(days=1 + k)),
+                # This week's experiments are not logged in days still to come.
+                created_at=_synthetic_moment(
+                    min(timebox.week_start + datetime.timedelta(days=1 + k), today)
+                ),
                 created_by_id=project.owner_id,
             )
         )

@@ -23,7 +23,7 @@ def summarise_stored_readings(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('lifecycle', '0003_experiment_log'),
+        ('lifecycle', '0005_backfill_project_summaries'),
     ]
 
     operations = [

@@ -1,0 +1,218 @@
+"""Issue 4, "Scale": the portfolio board on a 2,000-project portfolio with 100 weeks of log each
+(`seed_demo --projects 2000 --weeks 100`, 400,000 experiments), under gunicorn on SQLite.
+Goals: board p95 <= 250 ms for every view; no board response over 300 KB; the query count of each
+view does not depend on the number of projects (asserted in tests/lifecycle/test_portfolio_board.py;
+reported here at 2,000 projects).
+
+Seeding takes minutes, so the seeded database is cached under WORK/portfolio-cache, keyed by a hash
+of the seed code and every migration: a second run starts in seconds; a change to either reseeds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+from ..common import (
+    PYTHON,
+    ROOT,
+    WORK,
+    Context,
+    CpuMeter,
+    Row,
+    SectionResult,
+    WaypointServer,
+    app_env,
+    check,
+    copy_db,
+    free_port,
+    lat_summary,
+    log,
+    login_session,
+    manage,
+    timed_calls,
+)
+
+NAME = "portfolio"
+TITLE = "Portfolio board at 2,000 projects (issue 4)"
+
+PROJECTS = 2000
+WEEKS = 100
+P95_GOAL_MS = 250.0
+MAX_BYTES = 300_000
+CACHE = WORK / "portfolio-cache"
+
+# What the seeded database depends on: a change to any of these reseeds.
+SEED_INPUTS = [
+    "lifecycle/management/commands/seed_demo.py",
+    "lifecycle/demo_data.py",
+    "lifecycle/summary.py",
+    "lifecycle/health.py",
+    "demos/seed.py",
+]
+MIGRATIONS = ["accounts", "lifecycle", "demos", "api"]
+
+VIEWS = {
+    # name: (label, path, htmx)
+    "columns": ("board, columns view", "/portfolio/", False),
+    "table": ("board, table view (page 1 of 41)", "/portfolio/?view=table", False),
+    "filtered": (
+        "board, filtered (active, at risk, sorted by likelihood)",
+        "/portfolio/?view=table&status=active&health=at_risk&sort=-likelihood",
+        False,
+    ),
+    "search": ("board, search in columns (htmx)", "/portfolio/?q=synthetic+project+01", True),
+    "show_more": (
+        "column 'show more' (htmx)",
+        "/portfolio/columns/prototyping/?offset=8",
+        True,
+    ),
+    "csv": ("CSV export of all 2,015 projects", "/portfolio/export.csv", False),
+}
+GOAL_VIEWS = ("columns", "table", "filtered", "search", "show_more")
+
+
+def seed_key() -> str:
+    digest = hashlib.sha256(f"{PROJECTS}x{WEEKS}".encode())
+    files = [ROOT / name for name in SEED_INPUTS]
+    for app in MIGRATIONS:
+        files += sorted((ROOT / app / "migrations").glob("[0-9]*.py"))
+    for path in files:
+        if path.exists():
+            digest.update(str(path.relative_to(ROOT)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def seeded_db() -> tuple[Path, dict[str, Any]]:
+    """The cached 2,000-project database, built (minutes) when missing or out of date."""
+    key = seed_key()
+    db, meta_file = CACHE / f"seed-{key}.sqlite3", CACHE / f"seed-{key}.json"
+    if db.exists() and meta_file.exists():
+        meta = json.loads(meta_file.read_text())
+        log(f"portfolio: cached seeded database {db.name} (built in {meta['seed_s']} s)")
+        return db, {**meta, "cached": True}
+    for old in CACHE.glob("seed-*"):  # a stale seed: the code or the migrations changed
+        old.unlink()
+    CACHE.mkdir(parents=True, exist_ok=True)
+    building = CACHE / "building.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{building}{suffix}").unlink(missing_ok=True)
+    log(f"portfolio: seeding {PROJECTS} projects x {WEEKS} weeks (a few minutes, then cached)")
+    manage(building, "migrate", "--noinput", "-v0")
+    started = time.perf_counter()
+    output = manage(
+        building, "seed_demo", "--projects", str(PROJECTS), "--weeks", str(WEEKS), timeout=3600
+    )
+    seed_s = round(time.perf_counter() - started, 1)
+    con = sqlite3.connect(building)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    counts = {
+        table: con.execute(f"SELECT COUNT(*) FROM lifecycle_{table}").fetchone()[0]  # noqa: S608
+        for table in ("project", "experiment", "timebox", "reading")
+    }
+    con.close()
+    building.rename(db)
+    meta = {
+        "seed_s": seed_s,
+        "counts": counts,
+        "seed_output": [line for line in output.splitlines() if "Synthetic" in line],
+    }
+    meta_file.write_text(json.dumps(meta, indent=1) + "\n")
+    log(f"portfolio: seeded in {seed_s} s: {counts}")
+    return db, {**meta, "cached": False}
+
+
+def probe(db: Path) -> dict[str, Any]:
+    """Query counts and sizes, in-process on a copy of the database (bench/portfolio_probe.py)."""
+    urls = {
+        name: (path, {"HX-Request": "true"} if htmx else {})
+        for name, (_, path, htmx) in VIEWS.items()
+    }
+    result = subprocess.run(
+        [PYTHON, "-m", "bench.portfolio_probe", json.dumps(urls)],
+        cwd=ROOT,
+        env=app_env(db),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"portfolio probe failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def run(ctx: Context) -> SectionResult:
+    args = ctx.args
+    figures: dict[str, Any] = {"server": ctx.config.describe()}
+    rows: list[Row] = []
+    goals: dict[str, bool] = {}
+
+    snapshot, seed = seeded_db()
+    figures["seed"] = seed
+    counts = seed["counts"]
+    rows.append(
+        Row(
+            f"seed_demo --projects {PROJECTS} --weeks {WEEKS}: seconds"
+            + (" (cached run)" if seed["cached"] else ""),
+            seed["seed_s"],
+        )
+    )
+    rows.append(
+        Row(
+            "experiments seeded",
+            f"{counts['experiment']:,}",
+            goal=">= 200,000",
+            passed=counts["experiment"] >= 200_000,
+        )
+    )
+    goals["experiments_seeded"] = counts["experiment"] >= 200_000
+
+    workdir = WORK / NAME
+    workdir.mkdir(parents=True, exist_ok=True)
+    db = copy_db(snapshot, workdir / "db.sqlite3", ctx.config.journal)
+    figures["probe"] = probe(db)
+
+    figures["quiet_gate"] = ctx.quiet()
+    server = WaypointServer(free_port(ctx.port), workdir, db, ctx.config)
+    with server:
+        base = server.base_url
+        session = login_session(base, "manager")
+        with CpuMeter(server.pid) as meter:
+            for name, (_label, path, htmx) in VIEWS.items():
+                headers = {"HX-Request": "true"} if htmx else {}
+
+                def get(path=path, headers=headers):
+                    response = check(session.get(base + path, headers=headers, timeout=60), 200)
+                    wire = int(response.headers.get("Content-Length") or len(response.content))
+                    return len(response.content), wire
+
+                calls = args.page_calls if name != "csv" else max(10, args.page_calls // 5)
+                lat, (size, wire) = timed_calls(get, calls, warmup=3)
+                figures[name] = {**lat_summary(lat), "bytes": size, "wire_bytes": wire}
+        figures["host"] = meter.result
+        figures["server_log"] = server.log_counts()
+
+    for name, (label, _, _) in VIEWS.items():
+        f, q = figures[name], figures["probe"][name]
+        size = f"{f['bytes']:,} B" + (f", {f['wire_bytes']:,} B gzipped" if name == "csv" else "")
+        value = f"{f['p50_ms']} / {f['p95_ms']} ms, {size}, {q['queries']} queries"
+        if name in GOAL_VIEWS:
+            passed = f["p95_ms"] <= P95_GOAL_MS and f["wire_bytes"] <= MAX_BYTES
+            goals[f"{name}_p95_and_size"] = passed
+            rows.append(
+                Row(f"{label}: p50 / p95", value, goal="p95 <= 250 ms, <= 300 KB", passed=passed)
+            )
+        else:
+            passed = f["wire_bytes"] <= MAX_BYTES
+            goals[f"{name}_size"] = passed
+            rows.append(Row(f"{label}: p50 / p95", value, goal="<= 300 KB sent", passed=passed))
+    share = figures["host"].get("other_cpu_share")
+    if share is not None:
+        rows.append(Row("other tenants' share of the machine during the timings", f"{share:.0%}"))
+    return SectionResult(figures, rows, goals)
