@@ -22,9 +22,9 @@ from typing import Any
 
 from . import common
 from .common import WORK, Context, GunicornConfig, Row, SectionResult, log, manage, run_module
-from .sections import api, peer
+from .sections import api, demos, peer
 
-SECTIONS = [api, peer]
+SECTIONS = [api, peer, demos]
 RESULTS = common.ROOT / "bench" / "results"
 
 
