@@ -12,11 +12,11 @@ from urllib.parse import urlsplit
 
 from django.core.cache import cache
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.fields.json import KeyTextTransform
 
 from .models import Dataset, Demo, Example, Feedback, ScaleKind
 from .scales import CONFIDENCE_WORDS, Band, band_counts, band_expression, band_filter
 from .scales import bands_from_json as _bands_from_json
+from .search import matching
 
 PER_PAGE = 24
 CHANGED_PER_PAGE = 20
@@ -202,20 +202,6 @@ class ExamplePage:
         return self.examples[-1].pk if self.examples else None
 
 
-def _search(examples: QuerySet, columns: list[str], text: str) -> QuerySet:
-    """Examples whose shown columns contain `text` (case-insensitive)."""
-    searchable = columns[:8]
-    if not searchable:
-        return examples.none()
-    aliases = {
-        f"search_{index}": KeyTextTransform(c, "fields") for index, c in enumerate(searchable)
-    }
-    condition = Q()
-    for name in aliases:
-        condition |= Q(**{f"{name}__icontains": text})
-    return examples.alias(**aliases).filter(condition)
-
-
 def examples_page(
     dataset: Dataset,
     *,
@@ -234,7 +220,7 @@ def examples_page(
     if condition is not None:
         examples = examples.filter(condition)
     if search:
-        examples = _search(examples, dataset.display_columns, search[:MAX_SEARCH])
+        examples = matching(examples, search[:MAX_SEARCH])
     anchor_id = after or before
     anchor = None
     if anchor_id:

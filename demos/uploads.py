@@ -13,11 +13,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from lifecycle.bulk import insert_rows
 
+from . import search
 from .models import Dataset, Example, JobStatus, UploadJob
 
 CHUNK_ROWS = 50_000
@@ -231,7 +232,34 @@ def _display_json(frame: pd.DataFrame, display: list[str]) -> list[str]:
     return shown.to_json(orient="records", lines=True, force_ascii=False).splitlines()
 
 
+def _search_text(frame: pd.DataFrame, display: list[str]) -> list[str]:
+    """What the text search finds an example by: its shown columns, space-separated."""
+    if not display:
+        return [""] * len(frame)
+    shown = frame[display].astype(str).replace({"nan": "", "None": ""})
+    text = shown[display[0]]
+    for column in display[1:]:
+        text = text + " " + shown[column]
+    return text.tolist()
+
+
 EXAMPLE_COLUMNS = ("dataset_id", "row", "external_id", "score", "top_class", "fields")
+
+
+def _first_id_of_chunk(cursor, chunk: list[tuple]) -> int:
+    """The id of the chunk's first row, just inserted (SQLite). Inside the chunk's transaction no
+    other connection writes (IMMEDIATE), so its ids are consecutive: checked, not assumed."""
+    cursor.execute("SELECT last_insert_rowid()")
+    last = cursor.fetchone()[0]
+    first = last - len(chunk) + 1
+    cursor.execute(
+        f"SELECT id, external_id FROM {Example._meta.db_table} WHERE id IN (%s, %s)",  # noqa: S608
+        [first, last],
+    )
+    found = dict(cursor.fetchall())
+    if found.get(first) != chunk[0][2] or found.get(last) != chunk[-1][2]:
+        raise RuntimeError("The stored rows did not get consecutive ids; the upload stops.")
+    return first
 
 
 def _store_rows(job: UploadJob, dataset: Dataset, frame, checked, first_line) -> None:
@@ -245,10 +273,15 @@ def _store_rows(job: UploadJob, dataset: Dataset, frame, checked, first_line) ->
         _display_json(frame, dataset.display_columns),
         strict=True,
     )
+    texts = iter(_search_text(frame, dataset.display_columns))
     stored = 0
     while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
         with transaction.atomic():
             insert_rows(Example._meta.db_table, EXAMPLE_COLUMNS, chunk)
+            if connection.vendor == "sqlite":
+                with connection.cursor() as cursor:
+                    first_id = _first_id_of_chunk(cursor, chunk)
+                    search.index_chunk(cursor, first_id, list(itertools.islice(texts, len(chunk))))
         stored += len(chunk)
         # Reading and checking took the first 20 %; storing the rest.
         UploadJob.objects.filter(pk=job.pk).update(progress=20 + int(75 * stored / total))
