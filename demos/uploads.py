@@ -305,7 +305,7 @@ def upload_process(job_id: int) -> None:
     if job.is_finished:
         return
     if job.dataset_id:  # a previous attempt stopped half-way: start again from nothing
-        Dataset.objects.filter(pk=job.dataset_id, ready=False).delete()
+        _discard(job.dataset_id)
     UploadJob.objects.filter(pk=job.pk).update(
         status=JobStatus.RUNNING, started_at=timezone.now(), progress=0, dataset=None
     )
@@ -348,9 +348,24 @@ def upload_process(job_id: int) -> None:
                 status=JobStatus.SUCCEEDED, progress=100, finished_at=timezone.now()
             )
     except Exception:
-        dataset.delete()  # nothing half-stored stays behind
+        _discard(dataset.pk)  # nothing half-stored stays behind
         raise
     _remove_file(job)
+
+
+def _discard(dataset_id: int) -> None:
+    """Remove a dataset that never became ready, with its rows, in SQL: the ORM's delete would
+    load every row first (examples have feedback to cascade to), a million of them. Nobody can
+    have judged the examples of a dataset that was never shown."""
+    with transaction.atomic():
+        if not Dataset.objects.filter(pk=dataset_id, ready=False).exists():
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {Example._meta.db_table} WHERE dataset_id = %s",  # noqa: S608
+                [dataset_id],
+            )
+        Dataset.objects.filter(pk=dataset_id, ready=False).delete()
 
 
 def _remove_file(job: UploadJob) -> None:
