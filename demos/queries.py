@@ -260,6 +260,18 @@ def judgements(examples: list[Example], *, link=None, user=None) -> dict[int, Fe
     return {item.example_id: item for item in feedback}
 
 
+RECENT_FEEDBACK = 12
+
+
+def recent_feedback(demo: Demo, limit: int = RECENT_FEEDBACK) -> list[Feedback]:
+    """The latest judgements of the demo's examples, each with who gave it. One query."""
+    return list(
+        Feedback.objects.filter(dataset__demo=demo, dataset__ready=True)
+        .select_related("example", "dataset", "user", "link")
+        .order_by("-updated_at", "-pk")[:limit]
+    )
+
+
 # Comparing two datasets -----------------------------------------------------------------------
 
 
