@@ -18,6 +18,7 @@ from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
 MAX_WORDS = 8
+FEW = 2000  # up to this many matches, SQLite looks them up by id (see matching)
 WORD = re.compile(r"\w+")
 
 TABLE = "demos_example_text"
@@ -60,8 +61,16 @@ def matching(examples: QuerySet, text: str) -> QuerySet:
         )
         return examples.filter(condition)
     query = " ".join(f'"{word}"*' for word in words)
-    ids = RawSQL(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [query])  # noqa: S608,S611
-    return examples.filter(pk__in=ids)
+    match = f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(f"{match} LIMIT %s", [query, FEW + 1])
+        ids = [row[0] for row in cursor.fetchall()]
+    if len(ids) <= FEW:
+        # Few matches: fetch them by id. Filtered on the dataset in the same query, SQLite would
+        # walk the dataset's whole score index (for the order) to find them: 0.3 s on 1M rows.
+        return examples.model.objects.filter(pk__in=examples.filter(pk__in=ids).values("pk"))
+    # Many matches: walking the score index finds a page of them within a few hundred rows.
+    return examples.filter(pk__in=RawSQL(match, [query]))  # noqa: S611
 
 
 def index_chunk(cursor, first_id: int, bodies: list[str]) -> None:

@@ -17,9 +17,13 @@ ON_SQLITE = """
 import json
 from tests.factories import make_project, make_team, make_user
 from tests.demos.search_checks import run
+from demos import search
 owner = make_user("olivia")
 project = make_project(make_team("Growth", members={owner: "owner"}), owner)
-print(json.dumps(run(project, owner)))
+few = run(project, owner)
+search.FEW = 0  # as if every word were common: the other way of querying
+many = run(project, owner)
+print(json.dumps({"few": few, "many": many}))
 """
 
 
@@ -48,16 +52,19 @@ def test_search_on_postgresql(project, owner):
     for key, expected in EXPECTED.items():
         assert results[key] == expected, key
     assert results["other_dataset"] == ["t1"]
+    assert results["examples_left"] == 5
 
 
 def test_search_on_sqlite(tmp_path):
     database = tmp_path / "db.sqlite3"
     manage(database, tmp_path, "migrate", "--noinput", "-v0")
     output = manage(database, tmp_path, "shell", "-c", ON_SQLITE)
-    results = json.loads(output.strip().splitlines()[-1])
-    for key, expected in EXPECTED.items():
-        assert results[key] == expected, key
-    assert results["other_dataset"] == ["t1"]
+    both = json.loads(output.strip().splitlines()[-1])
+    for way, results in both.items():
+        for key, expected in EXPECTED.items():
+            assert results[key] == expected, (way, key)
+        assert results["other_dataset"] == ["t1"], way
     # The index holds both datasets' rows; deleting one removes its rows from the index.
-    assert results["index_rows_before_delete"] == 10
-    assert results["index_rows_after_delete"] == 5
+    assert both["few"]["index_rows_before_delete"] == 10
+    assert both["few"]["index_rows_after_delete"] == 5
+    assert both["many"]["examples_left"] == 5 + 5  # run() leaves one dataset per demo
