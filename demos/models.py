@@ -120,7 +120,11 @@ class Dataset(models.Model):
 class Example(models.Model):
     """One row of model output: its score (or top class) and the columns to show."""
 
-    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="examples")
+    # No index of its own: the (dataset, score) and (dataset, external_id) indexes serve every
+    # lookup by dataset, and a third index costs a million-row upload seconds to maintain.
+    dataset = models.ForeignKey(
+        Dataset, on_delete=models.CASCADE, related_name="examples", db_index=False
+    )
     row = models.PositiveIntegerField(help_text="Line of the data row in the uploaded file.")
     external_id = models.CharField(max_length=200)
     # The band (label) is not stored: it follows from the score and the scale in use, so a new

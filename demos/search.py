@@ -93,6 +93,13 @@ def create_index(apps, schema_editor) -> None:
         schema_editor.execute(sql)
 
 
+def restore_trigger(apps, schema_editor) -> None:
+    """SQLite drops a table's triggers with it: a migration that remakes demos_example (as SQLite
+    does for most field changes) must run this afterwards."""
+    if schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute(SQLITE_CREATE[1])
+
+
 def drop_index(apps, schema_editor) -> None:
     statements = SQLITE_DROP if schema_editor.connection.vendor == "sqlite" else PG_DROP
     for sql in statements:
