@@ -216,11 +216,12 @@ def examples_page(
     The cursor is an example id (never a score in the URL); each page is one range scan on the
     (dataset, score) index, however deep into a million rows it is.
     """
-    examples = Example.objects.filter(dataset=dataset)
+    if search:
+        examples = matching(Example.objects.all(), dataset.pk, search[:MAX_SEARCH])
+    else:
+        examples = Example.objects.filter(dataset=dataset)
     if condition is not None:
         examples = examples.filter(condition)
-    if search:
-        examples = matching(examples, search[:MAX_SEARCH])
     anchor_id = after or before
     anchor = None
     if anchor_id:

@@ -14,7 +14,7 @@ without reading the million:
 import re
 
 from django.db import connection
-from django.db.models import BooleanField, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, IntegerField, QuerySet
 from django.db.models.expressions import RawSQL
 
 MAX_WORDS = 8
@@ -46,8 +46,9 @@ def query_words(text: str) -> list[str]:
     return WORD.findall(text.casefold())[:MAX_WORDS]
 
 
-def matching(examples: QuerySet, text: str) -> QuerySet:
-    """`examples` that hold every word of `text` in their shown columns (none for no words)."""
+def matching(examples: QuerySet, dataset_id: int, text: str) -> QuerySet:
+    """The examples of the dataset that hold every word of `text` in their shown columns (none
+    for no words). `examples` is the unfiltered Example queryset (the dataset goes in here)."""
     words = query_words(text)
     if not words:
         return examples.none()
@@ -59,18 +60,19 @@ def matching(examples: QuerySet, text: str) -> QuerySet:
             [query],
             output_field=BooleanField(),
         )
-        return examples.filter(condition)
+        return examples.filter(condition, dataset_id=dataset_id)
     query = " ".join(f'"{word}"*' for word in words)
     match = f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(f"{match} LIMIT %s", [query, FEW + 1])
         ids = [row[0] for row in cursor.fetchall()]
     if len(ids) <= FEW:
-        # Few matches: fetch them by id. Filtered on the dataset in the same query, SQLite would
-        # walk the dataset's whole score index (for the order) to find them: 0.3 s on 1M rows.
-        return examples.model.objects.filter(pk__in=examples.filter(pk__in=ids).values("pk"))
+        # Few matches: fetch them by id. Given "dataset_id = ?", SQLite would walk the dataset's
+        # whole score index to find them (0.3-0.6 s on 1M rows); "dataset_id + 0" it cannot.
+        in_dataset = ExpressionWrapper(F("dataset_id") + 0, output_field=IntegerField())
+        return examples.alias(in_dataset=in_dataset).filter(in_dataset=dataset_id, pk__in=ids)
     # Many matches: walking the score index finds a page of them within a few hundred rows.
-    return examples.filter(pk__in=RawSQL(match, [query]))  # noqa: S611
+    return examples.filter(dataset_id=dataset_id, pk__in=RawSQL(match, [query]))  # noqa: S611
 
 
 def index_chunk(cursor, first_id: int, bodies: list[str]) -> None:
