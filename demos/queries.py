@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 
 from .models import Dataset, Demo, Example, Feedback, ScaleKind
-from .scales import CONFIDENCE_WORDS, Band, band_counts, band_expression, band_filter
+from .scales import CONFIDENCE_WORDS, Band, band_expression, band_filter
 from .scales import bands_from_json as _bands_from_json
 from .search import matching
 
@@ -81,12 +81,28 @@ def _dataset_key(dataset: Dataset) -> str:
     return f"{dataset.pk}-{dataset.created_at.timestamp():.0f}"
 
 
+def range_band_counts(dataset: Dataset, bands: list[Band]) -> list[int]:
+    """band_counts of a ready dataset, from one count per threshold over a range of the
+    (dataset, score) index, always the half of the range expected to be smaller (measured on 1M
+    rows: 15-85 ms of CPU against 675 ms for labelling every row and grouping)."""
+    examples = Example.objects.filter(dataset=dataset)
+    total = dataset.row_count or examples.count()
+    at_least = []  # how many examples reach each band's min, the highest band first
+    for band in bands[:-1]:
+        if band.min >= 0.5:
+            at_least.append(examples.filter(score__gte=band.min).count())
+        else:
+            at_least.append(total - examples.filter(score__lt=band.min).count())
+    at_least.append(total)  # the last band starts at 0: every example reaches it
+    return [n - (at_least[i - 1] if i else 0) for i, n in enumerate(at_least)]
+
+
 def cached_band_counts(dataset: Dataset, bands: list[Band]) -> list[int]:
-    """band_counts for a ready dataset, counted once per set of thresholds."""
+    """Examples per band of a ready dataset, counted once per set of thresholds."""
     key = f"demos:band-counts:{_dataset_key(dataset)}:{_bands_key(bands)}"
     counts = cache.get(key)
     if counts is None or len(counts) != len(bands):
-        counts = band_counts(Example.objects.filter(dataset=dataset), bands)
+        counts = range_band_counts(dataset, bands)
         cache.set(key, counts, CACHE_SECONDS)
     return counts
 
