@@ -365,14 +365,19 @@ class Server:
         while time.perf_counter() - t0 < timeout:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"{self.name} died at start:\n{self.log_tail()}")
-            with contextlib.suppress(requests.RequestException):
-                if requests.get(self.base_url + self.ready_path, timeout=2).status_code == 200:
-                    self.ready_s = round(time.perf_counter() - t0, 2)
-                    log(f"{self.name} ready on {self.base_url} (pid {self.pid}, {self.ready_s} s)")
-                    return self
+            if self.is_ready():
+                self.ready_s = round(time.perf_counter() - t0, 2)
+                log(f"{self.name} ready on {self.base_url} (pid {self.pid}, {self.ready_s} s)")
+                return self
             time.sleep(0.25)
         self.stop()
         raise RuntimeError(f"{self.name} not ready after {timeout} s:\n{self.log_tail()}")
+
+    def is_ready(self) -> bool:
+        """Polled after start until true (a server that does not speak HTTP overrides it)."""
+        with contextlib.suppress(requests.RequestException):
+            return requests.get(self.base_url + self.ready_path, timeout=2).status_code == 200
+        return False
 
     def stdout_file(self):
         return subprocess.DEVNULL

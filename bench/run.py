@@ -11,6 +11,7 @@ to SECTIONS below. Servers are always stopped by PID, whatever happens (see benc
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import os
 import shutil
@@ -22,9 +23,9 @@ from typing import Any
 
 from . import common
 from .common import WORK, Context, GunicornConfig, Row, SectionResult, log, manage, run_module
-from .sections import api, peer, portfolio
+from .sections import api, demos, peer, portfolio
 
-SECTIONS = [api, peer, portfolio]
+SECTIONS = [api, peer, portfolio, demos]
 RESULTS = common.ROOT / "bench" / "results"
 
 
@@ -177,8 +178,27 @@ def noisy_passes(figures: Any, path: str = "") -> list[tuple[str, float]]:
     return found
 
 
+def hold_work_lock():
+    """Every worktree's `make bench` uses the same WORK, which setup() wipes: a second run at the
+    same time would delete the first one's databases. The lock is released when the process ends."""
+    handle = open(f"{WORK}.lock", "w")  # noqa: SIM115 - held until exit
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        return None
+    return handle
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    lock = hold_work_lock()
+    if lock is None:
+        log(
+            f"another make bench is using {WORK} (from this or another worktree); wait for it, "
+            "or set WAYPOINT_BENCH_WORK to another directory"
+        )
+        return 1
     common.install_signal_handlers()
     started = time.perf_counter()
     stamp = time.strftime("%Y%m%d-%H%M%S")

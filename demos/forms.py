@@ -59,6 +59,28 @@ class DemoCreateForm(forms.ModelForm):
         }
 
 
+class DemoEditForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=160)
+    intro = forms.CharField(
+        label="Introduction for the audience",
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Markdown. What they are looking at and what you would like them to judge.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def clean(self):
+        data = super().clean()
+        if "version" in self.errors:  # a hidden field: say it where the user reads
+            self.add_error(None, "This form is out of date. Reload the page and edit again.")
+        return data
+
+    @classmethod
+    def of(cls, demo) -> "DemoEditForm":
+        return cls(initial={"title": demo.title, "intro": demo.intro, "version": demo.version})
+
+
 class UploadForm(forms.Form):
     file = forms.FileField(
         label="Model outputs", help_text="A CSV or JSON lines file, one example per row."

@@ -30,6 +30,12 @@ class Demo(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # Title and intro are saved only against the version they were read at (demo_edit).
+    version = models.PositiveIntegerField(default=1)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -114,7 +120,11 @@ class Dataset(models.Model):
 class Example(models.Model):
     """One row of model output: its score (or top class) and the columns to show."""
 
-    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="examples")
+    # No index of its own: the (dataset, score) and (dataset, external_id) indexes serve every
+    # lookup by dataset, and a third index costs a million-row upload seconds to maintain.
+    dataset = models.ForeignKey(
+        Dataset, on_delete=models.CASCADE, related_name="examples", db_index=False
+    )
     row = models.PositiveIntegerField(help_text="Line of the data row in the uploaded file.")
     external_id = models.CharField(max_length=200)
     # The band (label) is not stored: it follows from the score and the scale in use, so a new
@@ -281,3 +291,12 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_verdict_display()} on {self.example}"
+
+    @property
+    def given_by(self) -> str:
+        """Who judged, as the team reads it: the person, or the name the share link was made for."""
+        if self.user_id is not None and self.user is not None:
+            return self.user.display_name
+        if self.link_id is not None and self.link is not None and self.link.viewer_name:
+            return f"{self.link.viewer_name} (share link)"
+        return "Someone with a share link"

@@ -12,11 +12,11 @@ from urllib.parse import urlsplit
 
 from django.core.cache import cache
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.fields.json import KeyTextTransform
 
 from .models import Dataset, Demo, Example, Feedback, ScaleKind
-from .scales import CONFIDENCE_WORDS, Band, band_counts, band_expression, band_filter
+from .scales import CONFIDENCE_WORDS, Band, band_expression, band_filter
 from .scales import bands_from_json as _bands_from_json
+from .search import matching
 
 PER_PAGE = 24
 CHANGED_PER_PAGE = 20
@@ -81,12 +81,28 @@ def _dataset_key(dataset: Dataset) -> str:
     return f"{dataset.pk}-{dataset.created_at.timestamp():.0f}"
 
 
+def range_band_counts(dataset: Dataset, bands: list[Band]) -> list[int]:
+    """band_counts of a ready dataset, from one count per threshold over a range of the
+    (dataset, score) index, always the half of the range expected to be smaller (measured on 1M
+    rows: 15-85 ms of CPU against 675 ms for labelling every row and grouping)."""
+    examples = Example.objects.filter(dataset=dataset)
+    total = dataset.row_count or examples.count()
+    at_least = []  # how many examples reach each band's min, the highest band first
+    for band in bands[:-1]:
+        if band.min >= 0.5:
+            at_least.append(examples.filter(score__gte=band.min).count())
+        else:
+            at_least.append(total - examples.filter(score__lt=band.min).count())
+    at_least.append(total)  # the last band starts at 0: every example reaches it
+    return [n - (at_least[i - 1] if i else 0) for i, n in enumerate(at_least)]
+
+
 def cached_band_counts(dataset: Dataset, bands: list[Band]) -> list[int]:
-    """band_counts for a ready dataset, counted once per set of thresholds."""
+    """Examples per band of a ready dataset, counted once per set of thresholds."""
     key = f"demos:band-counts:{_dataset_key(dataset)}:{_bands_key(bands)}"
     counts = cache.get(key)
     if counts is None or len(counts) != len(bands):
-        counts = band_counts(Example.objects.filter(dataset=dataset), bands)
+        counts = range_band_counts(dataset, bands)
         cache.set(key, counts, CACHE_SECONDS)
     return counts
 
@@ -202,20 +218,6 @@ class ExamplePage:
         return self.examples[-1].pk if self.examples else None
 
 
-def _search(examples: QuerySet, columns: list[str], text: str) -> QuerySet:
-    """Examples whose shown columns contain `text` (case-insensitive)."""
-    searchable = columns[:8]
-    if not searchable:
-        return examples.none()
-    aliases = {
-        f"search_{index}": KeyTextTransform(c, "fields") for index, c in enumerate(searchable)
-    }
-    condition = Q()
-    for name in aliases:
-        condition |= Q(**{f"{name}__icontains": text})
-    return examples.alias(**aliases).filter(condition)
-
-
 def examples_page(
     dataset: Dataset,
     *,
@@ -230,11 +232,12 @@ def examples_page(
     The cursor is an example id (never a score in the URL); each page is one range scan on the
     (dataset, score) index, however deep into a million rows it is.
     """
-    examples = Example.objects.filter(dataset=dataset)
+    if search:
+        examples = matching(Example.objects.all(), dataset.pk, search[:MAX_SEARCH])
+    else:
+        examples = Example.objects.filter(dataset=dataset)
     if condition is not None:
         examples = examples.filter(condition)
-    if search:
-        examples = _search(examples, dataset.display_columns, search[:MAX_SEARCH])
     anchor_id = after or before
     anchor = None
     if anchor_id:
@@ -272,6 +275,18 @@ def judgements(examples: list[Example], *, link=None, user=None) -> dict[int, Fe
     else:
         return {}
     return {item.example_id: item for item in feedback}
+
+
+RECENT_FEEDBACK = 12
+
+
+def recent_feedback(demo: Demo, limit: int = RECENT_FEEDBACK) -> list[Feedback]:
+    """The latest judgements of the demo's examples, each with who gave it. One query."""
+    return list(
+        Feedback.objects.filter(dataset__demo=demo, dataset__ready=True)
+        .select_related("example", "dataset", "user", "link")
+        .order_by("-updated_at", "-pk")[:limit]
+    )
 
 
 # Comparing two datasets -----------------------------------------------------------------------

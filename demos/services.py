@@ -30,6 +30,26 @@ def demo_create(*, project, title: str, intro: str = "", kind: str = ScaleKind.B
     return demo
 
 
+class DemoConflict(Exception):
+    """Someone saved the demo's title or intro since the editor read them."""
+
+    def __init__(self, current: Demo):
+        super().__init__("The demo was changed meanwhile.")
+        self.current = current
+
+
+def demo_edit(*, demo: Demo, title: str, intro: str, version: int, by) -> Demo:
+    """Save a new title and intro if nobody saved them since `version` was read (compare and
+    set); otherwise raise DemoConflict with the demo as it is now, and change nothing."""
+    changed = Demo.objects.filter(pk=demo.pk, version=version).update(
+        title=title, intro=intro, version=F("version") + 1, edited_at=timezone.now(), edited_by=by
+    )
+    current = Demo.objects.select_related("edited_by").get(pk=demo.pk)
+    if not changed:
+        raise DemoConflict(current)
+    return current
+
+
 @transaction.atomic
 def scale_change(*, demo: Demo, kind: str, bands: list[dict], by) -> RatingScale:
     """Record a new scale version; the demo's single-score datasets are shown with it at once.

@@ -12,6 +12,7 @@ urlpatterns = [
     path("projects/<slug:slug>/demos/new/", team.demo_new, name="demo_new"),
     path("projects/<slug:slug>/demos/card/", team.project_demos_card, name="project_demos_card"),
     path(DEMO, team.demo_detail, name="demo_detail"),
+    path(DEMO + "edit/", team.demo_edit, name="demo_edit"),
     path(DEMO + "part/<slug:part>/", team.demo_section, name="demo_section"),
     path(DEMO + "uploads/", team.dataset_upload, name="dataset_upload"),
     path(DEMO + "jobs/<int:job_id>/", team.upload_job, name="upload_job"),

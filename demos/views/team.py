@@ -6,7 +6,7 @@ the "demo-changed" event, which refreshes the other parts that depend on it.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -21,6 +21,7 @@ from ..access import DemoAccess, get_demo_for_editor, get_demo_for_reader
 from ..forms import (
     AgreementReadingForm,
     DemoCreateForm,
+    DemoEditForm,
     ShareLinkForm,
     UploadForm,
     add_row,
@@ -29,8 +30,14 @@ from ..forms import (
     rows_of_scale,
     scale_rows_from_post,
 )
-from ..models import JobStatus, ScaleKind, ShareLink
-from ..queries import cached_band_counts, dataset_bands, label_set, ready_datasets
+from ..models import JobStatus, ScaleKind, ShareLink, Verdict
+from ..queries import (
+    cached_band_counts,
+    dataset_bands,
+    label_set,
+    ready_datasets,
+    recent_feedback,
+)
 from ..scales import ScaleError, validate_bands
 from ..uploads import save_upload
 from .common import DEMO_CHANGED, DETAIL_TEMPLATE, changed, demo_url, int_or_none
@@ -82,15 +89,22 @@ def demo_page_context(request, access: DemoAccess, **extra) -> dict:
         "jobs": list(demo.upload_jobs.select_related("created_by")[:RECENT_JOBS]),
         "scales": list(demo.scales.select_related("created_by")),
         "agreement": services.agreement_by_band(latest, dataset_bands(latest)) if latest else [],
+        "feedback": recent_feedback(demo),
         "kind_choices": ScaleKind.choices,
     }
     if access.can_edit:
         links = list(
-            demo.share_links.select_related("created_by").annotate(feedback_count=Count("feedback"))
+            demo.share_links.select_related("created_by").annotate(
+                feedback_count=Count("feedback"),
+                agree_count=Count("feedback", filter=Q(feedback__verdict=Verdict.AGREE)),
+                disagree_count=Count("feedback", filter=Q(feedback__verdict=Verdict.DISAGREE)),
+                unsure_count=Count("feedback", filter=Q(feedback__verdict=Verdict.UNSURE)),
+            )
         )
         for link in links:
             link.absolute_url = request.build_absolute_uri(link.get_absolute_url())
         context.update(
+            edit_form=DemoEditForm.of(demo),
             links=links,
             link_form=ShareLinkForm(),
             upload_form=UploadForm(demo=demo),
@@ -141,6 +155,37 @@ def demo_new(request, slug):
     status = 422 if request.method == "POST" else 200
     context = {"project": access.project, "access": access, "form": form}
     return TemplateResponse(request, "demos/demo_new.html", context, status=status)
+
+
+@require_POST
+@login_required
+def demo_edit(request, slug, demo_id):
+    """Change the title and intro; a save against an older version is refused (409) with the
+    user's text kept and the colleague's shown on the page."""
+    access = get_demo_for_editor(request.user, demo_id, slug)
+    form = DemoEditForm(request.POST)
+    if not form.is_valid():
+        context = demo_page_context(request, access, edit_form=form)
+        return TemplateResponse(request, DETAIL_TEMPLATE, context, status=422)
+    try:
+        services.demo_edit(
+            demo=access.demo,
+            title=form.cleaned_data["title"],
+            intro=form.cleaned_data["intro"],
+            version=form.cleaned_data["version"],
+            by=request.user,
+        )
+    except services.DemoConflict as conflict:
+        access = get_demo_for_editor(request.user, demo_id, slug)  # the demo as it is now
+        # The user's text stays; saving again (now against the current version) replaces theirs.
+        data = request.POST.copy()
+        data["version"] = conflict.current.version
+        context = demo_page_context(
+            request, access, edit_form=DemoEditForm(data), edit_conflict=conflict.current
+        )
+        return TemplateResponse(request, DETAIL_TEMPLATE, context, status=409)
+    messages.success(request, "Title and introduction saved.")
+    return redirect(demo_url(access.demo))
 
 
 @require_GET

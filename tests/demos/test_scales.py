@@ -94,3 +94,28 @@ def test_band_filters_match_band_index_at_the_edges(demo):
     for index in range(len(bands)):
         in_band = dataset.examples.filter(band_filter(bands, index)).values_list("score", flat=True)
         assert sorted(in_band) == [s for s in scores if band_index(bands, s) == index]
+
+
+@pytest.mark.parametrize(
+    "mins",
+    [
+        (0.7, 0.4),  # one threshold counted from above, one from below
+        (0.9, 0.6, 0.3),
+        (0.5, 0.2),  # exactly 0.5: counted from above
+        (0.95, 0.05),
+    ],
+)
+def test_counts_by_index_ranges_match_labelling_every_example(demo, mins):
+    from demos.models import Dataset
+    from demos.queries import range_band_counts
+    from demos.scales import Band
+
+    scores = [0.0, 0.05, 0.2, 0.3, 0.3, 0.4, 0.5, 0.6, 0.7, 0.7, 0.9, 0.95, 1.0, 0.69999, 0.50001]
+    dataset = Dataset.objects.create(
+        demo=demo, model_version="v1", ready=True, scale=demo.scale, row_count=len(scores)
+    )
+    for row, score in enumerate(scores, start=2):
+        Example.objects.create(dataset=dataset, row=row, external_id=f"t{row}", score=score)
+    bands = [Band(f"b{i}", "#000000", "", m) for i, m in enumerate([*mins, 0.0])]
+    assert range_band_counts(dataset, bands) == band_counts(dataset.examples.all(), bands)
+    assert sum(range_band_counts(dataset, bands)) == len(scores)

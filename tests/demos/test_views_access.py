@@ -99,6 +99,13 @@ VIEWS = [
         READ,
         None,
     ),
+    (
+        "demo_edit",
+        lambda o: {"demo_id": o["demo"].pk},
+        "post",
+        EDIT,
+        lambda o: {"title": "Urgent tickets", "intro": "", "version": o["demo"].version},
+    ),
     ("scale_edit", lambda o: {"demo_id": o["demo"].pk}, "post", EDIT, lambda o: SCALE),
     (
         "scale_edit",

@@ -356,3 +356,120 @@ def test_the_upload_form_refuses_before_storing_anything(client, demo, editor, f
     assert response.status_code == 422
     assert message in response.content.decode()
     assert not UploadJob.objects.exists()
+
+
+# Who said what -------------------------------------------------------------------------------
+
+
+def test_feedback_is_shown_to_the_team_with_who_gave_it(client, demo, owner, viewer):
+    dataset = make_dataset(demo, [0.9, 0.6, 0.2])
+    first, second, third = dataset.examples.order_by("row")
+    named = share_link_create(demo=demo, viewer_name="Head of support", by=owner)
+    anyone = share_link_create(demo=demo, by=owner)
+    feedback_record(example=first, verdict="agree", comment="Spot on", link=named)
+    feedback_record(example=second, verdict="disagree", comment="Can wait", user=viewer)
+    feedback_record(example=third, verdict="unsure", link=anyone)
+    client.force_login(viewer)
+    html = client.get(url(demo, "demo_detail")).content.decode()
+    section = html[html.index('id="feedback"') :]
+    assert "Head of support (share link)" in section
+    assert "Spot on" in section
+    assert viewer.display_name in section and "Can wait" in section
+    assert "Someone with a share link" in section
+
+
+def test_each_link_counts_its_judgements_by_verdict(client, demo, owner, editor):
+    dataset = make_dataset(demo, [0.9, 0.6, 0.2])
+    link = share_link_create(demo=demo, viewer_name="CFO", by=owner)
+    for example, verdict in zip(
+        dataset.examples.order_by("row"), ["agree", "agree", "disagree"], strict=True
+    ):
+        feedback_record(example=example, verdict=verdict, link=link)
+    client.force_login(editor)
+    html = client.get(url(demo, "demo_detail")).content.decode()
+    assert "3 judgements (2 agree, 1 disagree, 0 not sure)" in html
+
+
+def test_the_demo_page_query_count_stays_flat_as_feedback_grows(
+    client, demo, owner, editor, viewer, django_assert_max_num_queries
+):
+    dataset = make_dataset(demo, [i / 40 for i in range(40)])
+    links = [share_link_create(demo=demo, viewer_name=f"Reader {n}", by=owner) for n in range(4)]
+    for index, example in enumerate(dataset.examples.all()):
+        feedback_record(example=example, verdict="agree", link=links[index % 4])
+        feedback_record(example=example, verdict="disagree", user=viewer)
+    client.force_login(editor)
+    client.get(url(demo, "demo_detail"))
+    with django_assert_max_num_queries(20):
+        client.get(url(demo, "demo_detail"))
+
+
+# Editing the title and introduction ----------------------------------------------------------
+
+
+def test_edit_the_title_and_intro(client, demo, editor):
+    client.force_login(editor)
+    response = client.post(
+        url(demo, "demo_edit"),
+        {"title": "Urgent or not?", "intro": "Judge **each** ticket.", "version": demo.version},
+    )
+    assert response.status_code == 302
+    demo.refresh_from_db()
+    assert (demo.title, demo.intro, demo.version, demo.edited_by) == (
+        "Urgent or not?",
+        "Judge **each** ticket.",
+        2,
+        editor,
+    )
+    page = client.get(url(demo, "demo_detail")).content.decode()
+    assert "Urgent or not?" in page and "<strong>each</strong>" in page
+
+
+def test_a_stale_edit_is_refused_and_keeps_the_text(client, demo, owner, editor):
+    client.force_login(owner)
+    read_at = demo.version
+    client.post(url(demo, "demo_edit"), {"title": "Owner's title", "intro": "", "version": read_at})
+    client.force_login(editor)
+    response = client.post(
+        url(demo, "demo_edit"),
+        {"title": "Editor's title", "intro": "Editor's intro", "version": read_at},
+    )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "saved the title and introduction while you were editing" in html
+    assert owner.display_name in html
+    assert 'value="Editor&#x27;s title"' in html  # the user's text is kept...
+    demo.refresh_from_db()
+    assert demo.title == "Owner's title"  # ...and nothing was changed
+    # Saving again, now against the current version, replaces the colleague's text.
+    again = re.search(r'name="version" value="(\d+)"', html).group(1)
+    client.post(
+        url(demo, "demo_edit"),
+        {"title": "Editor's title", "intro": "Editor's intro", "version": again},
+    )
+    demo.refresh_from_db()
+    assert demo.title == "Editor's title"
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"title": "", "intro": "x"}, "This field is required."),
+        ({"title": "x" * 161, "intro": ""}, "at most 160 characters"),
+        ({"title": "Fine", "intro": "", "version": "abc"}, "Reload the page and edit again."),
+    ],
+)
+def test_a_bad_edit_is_refused_with_a_message(client, demo, editor, data, message):
+    client.force_login(editor)
+    response = client.post(url(demo, "demo_edit"), {"version": demo.version, **data})
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    demo.refresh_from_db()
+    assert demo.title == "Which tickets are urgent?" and demo.version == 1
+
+
+def test_the_edit_form_is_only_for_those_who_may_edit(client, demo, viewer, editor):
+    client.force_login(viewer)
+    assert 'id="edit"' not in client.get(url(demo, "demo_detail")).content.decode()
+    client.force_login(editor)
+    assert 'id="edit"' in client.get(url(demo, "demo_detail")).content.decode()
