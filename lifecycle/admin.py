@@ -10,6 +10,7 @@ from .models import (
     ProjectSummary,
     Reading,
     ReadingHour,
+    ReadingsSummarised,
     Risk,
     Stage,
     StopRule,
@@ -137,6 +138,12 @@ class ReadingHourAdmin(ReadOnlyAdmin):
     list_display = ["criterion", "source", "hour", "readings", "low", "high", "last_value"]
     list_filter = ["source"]
     list_select_related = ["criterion"]
+
+
+@admin.register(ReadingsSummarised)
+class ReadingsSummarisedAdmin(ReadOnlyAdmin):
+    list_display = ["project", "up_to_id"]
+    list_select_related = ["project"]
 
 
 @admin.register(ProjectSummary)

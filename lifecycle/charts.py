@@ -107,9 +107,10 @@ class ProjectProgress:
     def _points(self) -> dict[int, list[Point]]:
         """Each criterion's points in time order: every reading of a short series; for a long
         one (a script that logs every training step), its lowest and highest readings per
-        stretch of time and its latest, from the hourly summaries. At most three queries,
-        however many readings."""
+        stretch of time and its latest, from the hourly summaries (brought up to date first).
+        The same number of queries however many readings."""
         by_criterion: dict[int, list[Point]] = {c.pk: [] for c in self.criteria}
+        rollups.catch_up(self.project.pk)
         sizes = (
             ReadingHour.objects.filter(criterion__in=by_criterion)
             .values_list("criterion_id", "source")

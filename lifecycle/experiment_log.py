@@ -12,7 +12,6 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from . import rollups
 from .bulk import insert_rows
 from .models import (
     Experiment,
@@ -140,7 +139,6 @@ def _insert_readings(rows: list[tuple]) -> None:
     # Readings arrive a thousand at a time from training scripts: model instances and
     # bulk_create (split into 999-parameter statements on SQLite) cost ten times more.
     insert_rows(Reading._meta.db_table, READING_COLUMNS, rows)
-    rollups.record((row[0], row[5], row[3], row[4]) for row in rows)
 
 
 @transaction.atomic

@@ -421,10 +421,14 @@ class ReadingSource(models.TextChoices):
 
 
 class Reading(models.Model):
-    """A measured value of a success criterion at a moment. Append-only."""
+    """A measured value of a success criterion at a moment. Append-only.
+
+    Scripts store thousands a minute, and every index costs each insert: the criterion's own
+    index is left out (the (criterion, at) index serves it), and so is the author's (only
+    deleting a user looks readings up by author)."""
 
     criterion = models.ForeignKey(
-        SuccessCriterion, on_delete=models.CASCADE, related_name="readings"
+        SuccessCriterion, on_delete=models.CASCADE, related_name="readings", db_index=False
     )
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="readings")
     experiment = models.ForeignKey(
@@ -436,7 +440,11 @@ class Reading(models.Model):
         max_length=12, choices=ReadingSource.choices, default=ReadingSource.EXPERIMENT
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        db_index=False,
     )
 
     class Meta:
@@ -448,12 +456,16 @@ class Reading(models.Model):
 
 
 class ReadingHour(models.Model):
-    """The readings of one criterion from one source in one hour (UTC), summarised.
+    """The readings of one criterion from one source in one hour (UTC), summarised, so that a
+    chart of a criterion with a million readings reads a few hundred rows instead.
 
-    Kept up to date in the transaction that stores readings (lifecycle/rollups.py), so a chart
-    of a criterion with a million readings reads a few hundred rows instead."""
+    Brought up to date when a chart is drawn (lifecycle/rollups.py: catch_up), not when readings
+    are stored: storing stays as cheap as it can be for scripts that log every step."""
 
-    criterion = models.ForeignKey(SuccessCriterion, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the unique (criterion, source, hour) constraint serves it.
+    criterion = models.ForeignKey(
+        SuccessCriterion, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     source = models.CharField(max_length=12, choices=ReadingSource.choices)
     hour = models.DateTimeField()
     readings = models.PositiveIntegerField()
@@ -472,6 +484,17 @@ class ReadingHour(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion_id} {self.source} {self.hour:%Y-%m-%d %H}:00: {self.readings}"
+
+
+class ReadingsSummarised(models.Model):
+    """How far a project's readings are in its ReadingHour rows: every reading with an id up to
+    `up_to_id`, and none after."""
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="+")
+    up_to_id = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.project_id}: readings up to {self.up_to_id}"
 
 
 class EventKind(models.TextChoices):

@@ -1,4 +1,5 @@
-"""Hourly summaries of readings: kept exact as readings arrive in any order and any batch."""
+"""Hourly summaries of readings: exact, whatever the order and batches the readings came in and
+however often they are caught up."""
 
 import datetime
 import random
@@ -52,8 +53,11 @@ def test_summaries_match_the_readings_whatever_the_order_and_batches(project, ow
         )
         for _ in range(700)
     ]
-    for first in range(0, 700, 97):  # uneven batches, so hours span several upserts
+    for first in range(0, 700, 97):  # uneven batches, caught up after some of them
         readings_add(project=project, readings=readings[first : first + 97], by=owner)
+        if first % 2:
+            rollups.catch_up(project.pk)
+    rollups.catch_up(project.pk)
 
     assert stored_hours() == expected_hours()
     assert sum(h.readings for h in ReadingHour.objects.all()) == 700
@@ -64,6 +68,7 @@ def test_the_later_of_two_readings_at_the_same_moment_is_the_latest(project, own
     add_criterion(project, owner, name="Loss", direction="lower")
     readings_add(project=project, readings=[ReadingInput("Loss", 0.5, START)], by=owner)
     readings_add(project=project, readings=[ReadingInput("Loss", 0.4, START)], by=owner)
+    rollups.catch_up(project.pk)
 
     assert ReadingHour.objects.get().last_value == 0.4
 
@@ -77,6 +82,7 @@ def test_readings_of_experiments_are_summarised_too(project, owner):
         by=owner,
         readings=[ReadingInput("Recall", 0.3, START), ReadingInput("Recall", 0.6, START)],
     )
+    rollups.catch_up(project.pk)
 
     hour = ReadingHour.objects.get()
     assert (hour.readings, hour.low, hour.high) == (2, 0.3, 0.6)
@@ -90,6 +96,7 @@ def test_a_refused_batch_leaves_no_summary(project, owner):
             readings=[ReadingInput("Recall", 0.3, START), ReadingInput("Nope", 1, START)],
             by=owner,
         )
+    rollups.catch_up(project.pk)
     assert not ReadingHour.objects.exists()
 
 
@@ -112,9 +119,47 @@ def test_totals_agree_with_an_aggregate_of_the_readings(project, owner):
         for i in range(100)
     ]
     readings_add(project=project, readings=readings, by=owner)
+    rollups.catch_up(project.pk)
     totals = Reading.objects.aggregate(n=Count("id"), low=Min("value"), high=Max("value"))
 
     hours = list(ReadingHour.objects.order_by("hour"))
     assert sum(h.readings for h in hours) == totals["n"]
     assert min(h.low for h in hours) == totals["low"]
     assert max(h.high for h in hours) == totals["high"]
+
+
+def test_catching_up_twice_counts_each_reading_once(project, owner):
+    add_criterion(project, owner, name="Recall")
+    readings_add(project=project, readings=[ReadingInput("Recall", 0.3, START)], by=owner)
+    rollups.catch_up(project.pk)
+    rollups.catch_up(project.pk)
+    readings_add(project=project, readings=[ReadingInput("Recall", 0.5, START)], by=owner)
+    rollups.catch_up(project.pk)
+    rollups.catch_up(project.pk)
+
+    hour = ReadingHour.objects.get()
+    assert (hour.readings, hour.low, hour.high, hour.last_value) == (2, 0.3, 0.5, 0.5)
+
+
+def test_storing_readings_writes_no_summary_until_a_chart_asks(project, owner):
+    add_criterion(project, owner, name="Recall")
+    readings_add(project=project, readings=[ReadingInput("Recall", 0.3, START)], by=owner)
+    assert not ReadingHour.objects.exists()
+    rollups.catch_up(project.pk)
+    assert ReadingHour.objects.count() == 1
+
+
+def test_catching_up_one_project_leaves_others_alone(project, owner, team):
+    from tests.factories import make_project
+
+    other = make_project(team, owner, name="Other")
+    add_criterion(project, owner, name="Recall")
+    add_criterion(other, owner, name="Recall")
+    readings_add(project=project, readings=[ReadingInput("Recall", 0.3, START)], by=owner)
+    readings_add(project=other, readings=[ReadingInput("Recall", 0.9, START)], by=owner)
+
+    rollups.catch_up(other.pk)
+    [hour] = ReadingHour.objects.all()
+    assert hour.criterion.project == other
+    rollups.catch_up(project.pk)
+    assert ReadingHour.objects.count() == 2

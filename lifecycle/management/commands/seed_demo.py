@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Role, Team, User
 from demos.seed import seed_demos
-from lifecycle import rollups, services
+from lifecycle import services
 from lifecycle.demo_data import (
     DEFAULT_STAGE_PLANS,
     DEMO_LOGINS,
@@ -1070,7 +1070,6 @@ def _synthetic_logs(projects: list[Project], weeks: int, today: datetime.date) -
         for criterion, value in values.items()
     ]
     Reading.objects.bulk_create(readings, batch_size=BATCH_SIZE)
-    rollups.record((r.criterion_id, r.source, r.value, r.at) for r in readings)
     return {Timebox: len(timeboxes), Experiment: len(measured), Reading: len(readings)}
 
 
