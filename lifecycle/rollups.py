@@ -105,7 +105,10 @@ def _upsert_sql() -> str:
 
 def record(readings: Iterable[tuple[int, str, float, datetime.datetime]]) -> None:
     """Add (criterion id, source, value, at) readings to the hourly summaries."""
-    moment = sqlite_datetime if connection.vendor == "sqlite" else (lambda value: value)
+    zone = connection.timezone
+    moment = (
+        (lambda v: sqlite_datetime(v, zone)) if connection.vendor == "sqlite" else (lambda v: v)
+    )
     rows = [
         (*key[:2], moment(key[2]), s.readings, s.low, s.high)
         + (moment(s.first_at), moment(s.last_at), s.last_value)
