@@ -100,6 +100,18 @@ def _layout(**extra) -> dict[str, Any]:
     } | extra
 
 
+def count_axis(highest: int) -> dict[str, Any]:
+    """An axis of whole projects with at most about five ticks, 1, 2, 5, 10, 20, 50... apart
+    (plotly would otherwise mark 0.2, 0.4... when only one or two projects are counted)."""
+    step = 1
+    for scale in (1, 10, 100, 1_000, 10_000):
+        for base in (1, 2, 5):
+            step = base * scale
+            if highest <= 5 * step:
+                return {"tick0": 0, "dtick": step, "tickformat": ",d"}
+    return {"tick0": 0, "dtick": step, "tickformat": ",d"}
+
+
 def reached_chart(reached: list[tuple[str, int]]) -> Chart:
     summary = ", ".join(f"{label}: {n}" for label, n in reached) + "."
     if not any(n for _, n in reached):
@@ -113,7 +125,9 @@ def reached_chart(reached: list[tuple[str, int]]) -> Chart:
         textposition="auto",
         hovertemplate="%{y}: %{x} projects<extra></extra>",
     )
-    figure = go.Figure(data=[trace], layout=_layout(), _validate=VALIDATE).to_plotly_json()
+    layout = _layout()
+    layout["xaxis"] |= count_axis(max(n for _, n in reached))
+    figure = go.Figure(data=[trace], layout=layout, _validate=VALIDATE).to_plotly_json()
     return Chart("chart-reached", "Projects that reached each stage", summary, figure)
 
 
@@ -148,6 +162,7 @@ def stops_chart(stop_table: list[dict]) -> Chart:
         },
         margin={"l": 120, "r": 16, "t": 12, "b": 8, "pad": 2},
     )
+    layout["xaxis"] |= count_axis(max(row["total"] for row in stop_table))
     figure = go.Figure(data=traces, layout=layout, _validate=VALIDATE).to_plotly_json()
     return Chart("chart-stops", title, summary, figure)
 

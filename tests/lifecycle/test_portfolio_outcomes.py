@@ -3,10 +3,12 @@ stage of shipped ones, in charts and in tables with the same numbers."""
 
 import datetime
 
+import pytest
 from django.urls import reverse
 
 from lifecycle import services
 from lifecycle.models import Stage
+from lifecycle.outcomes import count_axis
 from tests.factories import make_project, make_team, make_user
 
 OUTCOMES = reverse("lifecycle:portfolio_outcomes")
@@ -69,3 +71,12 @@ def test_an_empty_portfolio_has_outcomes_without_charts(client, outsider):
     response = client.get(OUTCOMES)
     assert response.status_code == 200
     assert "No project has been stopped." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "highest, step", [(1, 1), (5, 1), (6, 2), (18, 5), (25, 5), (26, 10), (2015, 500)]
+)
+def test_count_axes_mark_whole_projects_with_about_five_ticks(highest, step):
+    axis = count_axis(highest)
+    assert axis["dtick"] == step and axis["tickformat"] == ",d"
+    assert highest / step <= 5
