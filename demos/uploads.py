@@ -227,18 +227,22 @@ def validate(frame: pd.DataFrame, columns: Columns, first_line: int, all_columns
     return {"ids": ids.to_numpy(dtype=object), "scores": scores, "top_classes": top_classes}
 
 
-def _display_json(frame: pd.DataFrame, display: list[str]) -> list[str]:
-    if not display:
-        return ["{}"] * len(frame)
-    shown = frame[display].astype(str).replace({"nan": "", "None": ""})
+def _shown(frame: pd.DataFrame, display: list[str]) -> pd.DataFrame:
+    """The shown columns as text, missing values empty (computed once for JSON and search)."""
+    return frame[display].astype(str).replace({"nan": "", "None": ""})
+
+
+def _display_json(shown: pd.DataFrame) -> list[str]:
+    if shown.columns.empty:
+        return ["{}"] * len(shown)
     return shown.to_json(orient="records", lines=True, force_ascii=False).splitlines()
 
 
-def _search_text(frame: pd.DataFrame, display: list[str]) -> list[str]:
+def _search_text(shown: pd.DataFrame) -> list[str]:
     """What the text search finds an example by: its shown columns, space-separated."""
-    if not display:
-        return [""] * len(frame)
-    shown = frame[display].astype(str).replace({"nan": "", "None": ""})
+    if shown.columns.empty:
+        return [""] * len(shown)
+    display = list(shown.columns)
     text = shown[display[0]]
     for column in display[1:]:
         text = text + " " + shown[column]
@@ -266,16 +270,18 @@ def _first_id_of_chunk(cursor, chunk: list[tuple]) -> int:
 
 def _store_rows(job: UploadJob, dataset: Dataset, frame, checked, first_line) -> None:
     total = len(frame)
+    shown = _shown(frame, dataset.display_columns)
     rows = zip(
         itertools.repeat(dataset.pk, total),
         range(first_line, first_line + total),
         checked["ids"].tolist(),
         checked["scores"].tolist(),
         checked["top_classes"].tolist() if checked["top_classes"] is not None else [""] * total,
-        _display_json(frame, dataset.display_columns),
+        _display_json(shown),
         strict=True,
     )
-    texts = iter(_search_text(frame, dataset.display_columns))
+    texts = iter(_search_text(shown))
+    del shown
     stored = 0
     with _large_page_cache():
         while chunk := list(itertools.islice(rows, CHUNK_ROWS)):

