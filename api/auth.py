@@ -87,5 +87,4 @@ class TokenAuth(HttpBearer):
             )
         if use_unrecorded:
             ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
-        request.api_token_id = token_id
         return user

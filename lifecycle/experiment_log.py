@@ -195,11 +195,12 @@ def experiment_add(
     experiment._history_user = by
     experiment.save()
     _insert_readings(_reading_rows(project.pk, list(readings or []), by, experiment=experiment))
-    if likelihood is not None:
+    if likelihood is not None:  # which refreshes the board summary too
         timebox_set_likelihood(
             timebox=timebox, likelihood=likelihood, reason=likelihood_reason, by=by
         )
-    summary_refresh(project)
+    else:
+        summary_refresh(project)
     return experiment
 
 

@@ -49,10 +49,6 @@ class Summary:
 HOUR = 3600  # seconds
 
 
-def hour_of(moment: datetime.datetime) -> datetime.datetime:
-    return datetime.datetime.fromtimestamp(int(moment.timestamp()) // HOUR * HOUR, datetime.UTC)
-
-
 def summarise(readings: Iterable[tuple[int, str, float, datetime.datetime]]) -> dict:
     """{(criterion id, source, hour): Summary} of (criterion id, source, value, at) in the
     order they were stored. Runs for every reading a script sends: plain lists and

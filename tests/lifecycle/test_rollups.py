@@ -10,12 +10,15 @@ from django.db.models import Count, Max, Min
 from lifecycle import rollups
 from lifecycle.experiment_log import ReadingInput, experiment_add, readings_add
 from lifecycle.models import Reading, ReadingHour
-from lifecycle.rollups import hour_of
 from tests.factories import add_criterion
 
 pytestmark = pytest.mark.django_db
 
 START = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+
+
+def hour_of(moment: datetime.datetime) -> datetime.datetime:
+    return moment.astimezone(datetime.UTC).replace(minute=0, second=0, microsecond=0)
 
 
 def expected_hours():
