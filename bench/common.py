@@ -431,17 +431,11 @@ class GunicornConfig:
     worker_class: str = "gthread"
     threads: int = 4
     journal: str = "wal"  # or "delete": SQLite as MLflow runs it (bench/settings.py)
-    conn_max_age: int | None = None  # what-if only: persistent SQLite connections
-    gc_freeze: bool = False  # what-if only: gc.freeze() per worker (bench/gunicorn_gc_freeze.py)
 
     def describe(self) -> str:
         threads = f", {self.threads} threads" if self.worker_class == "gthread" else ""
-        what_if = "" if self.conn_max_age is None else f", WHAT-IF CONN_MAX_AGE={self.conn_max_age}"
-        what_if += ", WHAT-IF gc.freeze()" if self.gc_freeze else ""
-        return (
-            f"gunicorn {self.workers} workers, {self.worker_class}{threads}, "
-            f"SQLite {self.journal}{what_if}"
-        )
+        kind = f"{self.worker_class}{threads}"
+        return f"gunicorn {self.workers} workers, {kind}, SQLite {self.journal}"
 
 
 def app_env(db: Path, **extra: str) -> dict[str, str]:
@@ -538,8 +532,6 @@ class WaypointServer(Server):
         ]
         if c.worker_class == "gthread":
             cmd += ["--threads", str(c.threads)]
-        if c.gc_freeze:
-            cmd += ["--config", "python:bench.gunicorn_gc_freeze"]
         return cmd
 
     def cwd(self) -> Path:
@@ -547,8 +539,6 @@ class WaypointServer(Server):
 
     def env(self) -> dict[str, str]:
         extra = {"WAYPOINT_BENCH_JOURNAL": self.config.journal}
-        if self.config.conn_max_age is not None:
-            extra["WAYPOINT_BENCH_CONN_MAX_AGE"] = str(self.config.conn_max_age)
         return app_env(self.db, **extra)
 
     def start(self, timeout: float = 90.0) -> Server:

@@ -42,17 +42,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--no-aligned", action="store_true", help="skip the journal_mode=delete pass")
     ap.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
     ap.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
-    ap.add_argument(
-        "--conn-max-age",
-        type=int,
-        default=None,
-        help="what-if: keep SQLite connections open N s (not the app's setting; marked in output)",
-    )
-    ap.add_argument(
-        "--gc-freeze",
-        action="store_true",
-        help="what-if: gc.freeze() in each gunicorn worker once the app is loaded (marked)",
-    )
     ap.add_argument("--mlflow-venv", default="/tmp/mlflow-venv")  # noqa: S108
     ap.add_argument(
         "--no-mlflow", action="store_true", help="Waypoint passes only (development; no ratios)"
@@ -110,8 +99,6 @@ def setup(args: argparse.Namespace) -> Context:
     config = GunicornConfig(
         worker_class=args.worker_class,
         threads=args.threads,
-        conn_max_age=args.conn_max_age,
-        gc_freeze=args.gc_freeze,
     )
     return Context(args, snapshot, fixtures, tokens, config, args.port)
 
@@ -150,14 +137,8 @@ def table(ctx: Context, errors: dict[str, str]) -> str:
 
 
 def is_complete(args: argparse.Namespace) -> bool:
-    """A run of every section, full length, on the app as configured (no what-if)."""
-    return (
-        set(args.only) == {s.NAME for s in SECTIONS}
-        and not args.quick
-        and not args.no_mlflow
-        and args.conn_max_age is None
-        and not args.gc_freeze
-    )
+    """A run of every section, full length, against MLflow."""
+    return set(args.only) == {s.NAME for s in SECTIONS} and not args.quick and not args.no_mlflow
 
 
 NOISY = 0.10  # share of the machine used by other tenants above which a pass is flagged
@@ -259,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     (WORK / f"results-{stamp}.json").write_text(json.dumps(summary, indent=1) + "\n")
     log(f"saved {WORK}/results-{stamp}.json")
-    if is_complete(args) and not errors:  # partial, quick and what-if runs stay in WORK only
+    if is_complete(args) and not errors:  # partial and quick runs stay in WORK only
         RESULTS.mkdir(exist_ok=True)
         (RESULTS / "latest.json").write_text(json.dumps(summary, indent=1) + "\n")
         log("saved bench/results/latest.json")

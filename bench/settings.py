@@ -8,8 +8,6 @@ bench-only changes, all controlled by the orchestrator through the environment:
 - `WAYPOINT_BENCH_JOURNAL=delete`: SQLite in rollback-journal mode with the default
   `synchronous` (FULL), as MLflow runs it, for the aligned comparison. Default: the app's own
   WAL + synchronous=NORMAL, unchanged.
-- `WAYPOINT_BENCH_CONN_MAX_AGE=N` (what-if runs only, `--conn-max-age`): keep SQLite connections
-  open between requests, to measure a proposed change to config/settings.py. Default: unchanged.
 """
 
 import os
@@ -25,6 +23,3 @@ if os.environ.get("WAYPOINT_BENCH_JOURNAL", "wal") == "delete":
     if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
         raise RuntimeError("WAYPOINT_BENCH_JOURNAL=delete only applies to SQLite")
     DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA journal_mode=DELETE;"
-
-if "WAYPOINT_BENCH_CONN_MAX_AGE" in os.environ:
-    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ["WAYPOINT_BENCH_CONN_MAX_AGE"])
