@@ -5,10 +5,9 @@ progress; the dataset becomes visible only once complete, and a failure removes 
 so a bad or interrupted upload leaves nothing behind. Running a job twice never duplicates rows.
 """
 
-import contextlib
 import csv
-import itertools
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring as encode_json_string
 from pathlib import Path
 
 import numpy as np
@@ -17,13 +16,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from lifecycle.bulk import insert_rows
-
-from . import search
 from .models import Dataset, Example, JobStatus, UploadJob
+from .storing import insert_order, store_examples
 
-CHUNK_ROWS = 50_000
-UPLOAD_CACHE_KIB = 128 * 1024  # SQLite page cache while storing (see _large_page_cache)
 ROWS_LISTED = 10  # how many row numbers a problem lists before summarising
 
 
@@ -128,7 +123,10 @@ class Columns:
 
 def _check_numbers(frame, column, first_line) -> tuple[np.ndarray, list[Problem]]:
     raw = frame[column]
-    values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+    try:  # the common case, all numbers, at a third of to_numeric's cost
+        values = raw.astype(float).to_numpy()
+    except (ValueError, TypeError):  # something is not a number: find which, to say where
+        values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
     problems = []
     not_numbers = np.flatnonzero(np.isnan(values))
     if len(not_numbers):
@@ -185,7 +183,11 @@ def validate(frame: pd.DataFrame, columns: Columns, first_line: int, all_columns
                 lines[:ROWS_LISTED],
             )
         )
-    duplicated = ids.duplicated(keep=False) & (ids != "")
+    duplicated = (
+        ids.duplicated(keep=False) & (ids != "")
+        if pd.Index(ids).has_duplicates  # a quick answer to whether there are any
+        else pd.Series(False, index=ids.index)
+    )
     if duplicated.any():
         positions = np.flatnonzero(duplicated.to_numpy())
         lines = (positions + first_line).tolist()
@@ -233,13 +235,20 @@ def _shown(frame: pd.DataFrame, display: list[str]) -> pd.DataFrame:
 
 
 def _display_json(shown: pd.DataFrame) -> list[str]:
-    if shown.columns.empty:
-        return ["{}"] * len(shown)
-    return shown.to_json(orient="records", lines=True, force_ascii=False).splitlines()
+    """Each row's shown columns as a JSON object of strings. Put together from the standard
+    library's JSON string encoder: half the time of DataFrame.to_json on 1M rows (1.9 -> 1.0 s),
+    which the storing waits for."""
+    objects = ["{"] * len(shown)
+    for position, column in enumerate(shown.columns):
+        key = ("," if position else "") + encode_json_string(str(column)) + ":"
+        values = map(encode_json_string, shown[column].tolist())
+        objects = [start + key + value for start, value in zip(objects, values, strict=True)]
+    return [start + "}" for start in objects]
 
 
-def _search_text(shown: pd.DataFrame) -> list[str]:
-    """What the text search finds an example by: its shown columns, space-separated."""
+def search_text(shown: pd.DataFrame) -> list[str]:
+    """What the text search finds an example by: its shown columns, space-separated (as
+    search.SQLITE_BACKFILL makes it from the stored fields)."""
     if shown.columns.empty:
         return [""] * len(shown)
     display = list(shown.columns)
@@ -249,74 +258,29 @@ def _search_text(shown: pd.DataFrame) -> list[str]:
     return text.tolist()
 
 
-EXAMPLE_COLUMNS = ("dataset_id", "row", "external_id", "score", "top_class", "fields")
-
-
-def _first_id_of_chunk(cursor, chunk: list[tuple]) -> int:
-    """The id of the chunk's first row, just inserted (SQLite). Inside the chunk's transaction no
-    other connection writes (IMMEDIATE), so its ids are consecutive: checked, not assumed."""
-    cursor.execute("SELECT last_insert_rowid()")
-    last = cursor.fetchone()[0]
-    first = last - len(chunk) + 1
-    cursor.execute(
-        f"SELECT id, external_id FROM {Example._meta.db_table} WHERE id IN (%s, %s)",  # noqa: S608
-        [first, last],
-    )
-    found = dict(cursor.fetchall())
-    if found.get(first) != chunk[0][2] or found.get(last) != chunk[-1][2]:
-        raise RuntimeError("The stored rows did not get consecutive ids; the upload stops.")
-    return first
-
-
 def _store_rows(job: UploadJob, dataset: Dataset, frame, checked, first_line) -> None:
     total = len(frame)
+    order = insert_order(checked["scores"])
     shown = _shown(frame, dataset.display_columns)
-    rows = zip(
-        itertools.repeat(dataset.pk, total),
-        range(first_line, first_line + total),
-        checked["ids"].tolist(),
-        checked["scores"].tolist(),
-        checked["top_classes"].tolist() if checked["top_classes"] is not None else [""] * total,
-        _display_json(shown),
-        strict=True,
-    )
-    texts = iter(_search_text(shown))
-    del shown
-    stored = 0
-    with _large_page_cache():
-        while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
-            _store_chunk(chunk, texts)
-            stored += len(chunk)
-            # Reading and checking took the first 20 %; storing the rest.
-            UploadJob.objects.filter(pk=job.pk).update(progress=20 + int(75 * stored / total))
 
+    def in_order(items) -> list:
+        return np.asarray(items, dtype=object)[order].tolist()  # the strings are not copied
 
-def _store_chunk(chunk: list[tuple], texts) -> None:
-    with transaction.atomic():
-        insert_rows(Example._meta.db_table, EXAMPLE_COLUMNS, chunk)
-        if connection.vendor == "sqlite":
-            with connection.cursor() as cursor:
-                first_id = _first_id_of_chunk(cursor, chunk)
-                search.index_chunk(cursor, first_id, list(itertools.islice(texts, len(chunk))))
+    def values() -> dict:
+        top_classes = checked["top_classes"]
+        return {
+            "row": (order + first_line).tolist(),
+            "external_id": checked["ids"][order].tolist(),
+            "score": checked["scores"][order].tolist(),
+            "top_class": top_classes[order].tolist() if top_classes is not None else [""] * total,
+            "fields": in_order(_display_json(shown)),
+        }
 
+    def progress(stored: int) -> None:
+        # Reading and checking took the first 20 %; storing the rest.
+        UploadJob.objects.filter(pk=job.pk).update(progress=20 + int(75 * stored / total))
 
-@contextlib.contextmanager
-def _large_page_cache():
-    """SQLite: a bigger page cache while storing. Scores arrive in any order, so the score index
-    takes inserts all over; with the default 2 MB cache most of them go through the OS (measured:
-    15 % of the storing time on 1M rows). Restored afterwards: the connection may live on."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        before = cursor.fetchone()[0]
-        cursor.execute(f"PRAGMA cache_size = {-UPLOAD_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(before)}")
+    store_examples(dataset.pk, in_order(search_text(shown)), values, progress)
 
 
 def _fail(job: UploadJob, problems: list[Problem]) -> None:

@@ -35,20 +35,28 @@ def insert_rows(table: str, columns: Sequence[str], rows: list[tuple]) -> None:
             for row in rows:
                 for i in moments:
                     row[i] = sqlite_datetime(row[i], zone)
-        per = max(1, min(ROWS_PER_STATEMENT, SQLITE_MAX_PARAMETERS // len(columns)))
-        whole = len(rows) - len(rows) % per
-        if whole:
-            cursor.executemany(
-                _sqlite_insert(table, names, len(columns), per),
-                (_flat(rows[start : start + per]) for start in range(0, whole, per)),
-            )
-        if whole < len(rows):
-            rest = rows[whole:]
-            cursor.execute(_sqlite_insert(table, names, len(columns), len(rest)), _flat(rest))
+        insert_sqlite(cursor, table, columns, rows, placeholder="%s")
 
 
-def _sqlite_insert(table: str, names: str, width: int, count: int) -> str:
-    row = "(" + ", ".join(["%s"] * width) + ")"
+def insert_sqlite(cursor, table: str, columns: Sequence[str], rows: list, placeholder="?") -> None:
+    """Rows into a SQLite table through `cursor`: a plain sqlite3 cursor (placeholder "?") or
+    Django's ("%s"). Values must already be what SQLite stores."""
+    names = ", ".join(columns)
+    per = max(1, min(ROWS_PER_STATEMENT, SQLITE_MAX_PARAMETERS // len(columns)))
+    whole = len(rows) - len(rows) % per
+    if whole:
+        cursor.executemany(
+            _sqlite_insert(table, names, len(columns), per, placeholder),
+            (_flat(rows[start : start + per]) for start in range(0, whole, per)),
+        )
+    if whole < len(rows):
+        rest = rows[whole:]
+        statement = _sqlite_insert(table, names, len(columns), len(rest), placeholder)
+        cursor.execute(statement, _flat(rest))
+
+
+def _sqlite_insert(table: str, names: str, width: int, count: int, placeholder: str) -> str:
+    row = "(" + ", ".join([placeholder] * width) + ")"
     return f"INSERT INTO {table} ({names}) VALUES " + ", ".join([row] * count)  # noqa: S608
 
 

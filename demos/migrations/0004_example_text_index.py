@@ -2,7 +2,12 @@
 
 from django.db import migrations
 
-from demos.search import create_index, drop_index
+from demos.search import create_pg_index, create_sqlite_index, drop_pg_index
+
+
+def create(apps, schema_editor):
+    create_sqlite_index(apps, schema_editor)
+    create_pg_index(apps, schema_editor)
 
 
 class Migration(migrations.Migration):
@@ -10,4 +15,4 @@ class Migration(migrations.Migration):
         ("demos", "0003_scales_restrict_not_protect"),
     ]
 
-    operations = [migrations.RunPython(create_index, drop_index, elidable=False)]
+    operations = [migrations.RunPython(create, drop_pg_index, elidable=False)]

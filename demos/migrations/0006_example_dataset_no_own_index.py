@@ -3,7 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from demos.search import restore_trigger
+from demos.search import create_sqlite_index
 
 
 class Migration(migrations.Migration):
@@ -19,5 +19,5 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='examples', to='demos.dataset'),
         ),
         # SQLite remade the table above, dropping the text index's delete trigger with it.
-        migrations.RunPython(restore_trigger, migrations.RunPython.noop, elidable=False),
+        migrations.RunPython(create_sqlite_index, migrations.RunPython.noop, elidable=False),
     ]

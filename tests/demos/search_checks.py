@@ -6,7 +6,7 @@ from django.db import connection
 
 from demos.models import Dataset, Example
 from demos.queries import examples_page
-from demos.search import TABLE
+from demos.search import INDEXED
 from demos.services import demo_create
 from demos.uploads import Columns, save_upload
 
@@ -41,7 +41,7 @@ def index_rows() -> int | None:
     if connection.vendor != "sqlite":
         return None
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {TABLE}")  # noqa: S608
+        cursor.execute(f"SELECT count(*) FROM {INDEXED}")  # noqa: S608
         return cursor.fetchone()[0]
 
 

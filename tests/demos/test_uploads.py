@@ -3,7 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from demos import uploads
+from demos import storing, uploads
 from demos.models import Dataset, Example, JobStatus, UploadJob
 from demos.scales import CONFIDENCE_WORDS, band_index, bands_from_json
 from demos.uploads import Columns, save_upload, upload_process
@@ -147,7 +147,7 @@ def test_a_model_version_is_uploaded_once(demo, owner):
 
 
 def test_a_failure_mid_way_leaves_no_rows(demo, owner, monkeypatch):
-    monkeypatch.setattr(uploads, "CHUNK_ROWS", 1)
+    monkeypatch.setattr(storing, "CHUNK_ROWS", 1)
     original_store = uploads._store_rows
 
     def store_then_crash(job, dataset, frame, checked, first_line):
