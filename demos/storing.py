@@ -73,8 +73,8 @@ def _rows(dataset_id: int, values: dict[str, Sequence], total: int, first_id=Non
 
 
 def _store_sqlite(dataset_id, texts, values, total, progress) -> None:
-    if connection.in_atomic_block:
-        _store_sqlite_in_transaction(dataset_id, texts, values, total, progress)
+    if connection.in_atomic_block or connection.is_in_memory_db():
+        _store_sqlite_one_connection(dataset_id, values, total, progress)
         return
     main = connection.settings_dict["NAME"]
     writer = _open(main)
@@ -115,9 +115,10 @@ def _store_sqlite(dataset_id, texts, values, total, progress) -> None:
         writer.close()
 
 
-def _store_sqlite_in_transaction(dataset_id, texts, values, total, progress) -> None:
-    """Called inside a transaction (seed_demo makes its demos in one): that transaction holds the
-    write locks, so everything goes through its connection, whose triggers index the rows."""
+def _store_sqlite_one_connection(dataset_id, values, total, progress) -> None:
+    """Inside a transaction (seed_demo makes its demos in one), which holds the write locks, or
+    on an in-memory database, which other connections cannot share: everything goes through
+    Django's connection, whose triggers index the rows."""
     rows = _rows(dataset_id, values(), total)
     while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
         insert_rows(Example._meta.db_table, COLUMNS, chunk)

@@ -1,14 +1,28 @@
+import sqlite3
+
 from celery import shared_task
 from django.db import OperationalError
 
-from .uploads import upload_process
+from .uploads import upload_process, upload_stopped
+
+# A database busy or locked for too long (sqlite3's own for the upload's plain connections).
+BUSY = (OperationalError, sqlite3.OperationalError)
 
 
 @shared_task(
+    bind=True,
     acks_late=True,  # a worker lost mid-way gets the job redelivered; it starts over cleanly
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
     max_retries=3,
 )
-def process_upload(job_id: int) -> None:
-    upload_process(job_id)
+def process_upload(self, job_id: int) -> None:
+    try:
+        upload_process(job_id)
+    except BUSY as busy:
+        # A worker tries again later; run in-process (no broker), there is no later.
+        if not self.request.is_eager and self.request.retries < self.max_retries:
+            raise self.retry(exc=busy, countdown=2**self.request.retries) from busy
+        upload_stopped(job_id)
+        raise
+    except Exception:
+        upload_stopped(job_id)  # the job says it failed, rather than "running" for ever
+        raise

@@ -349,6 +349,27 @@ def upload_process(job_id: int) -> None:
     _remove_file(job)
 
 
+def upload_stopped(job_id: int) -> None:
+    """The task gave up on an error that was not the file's fault (its retries spent, or an error
+    not worth retrying): say so on the job, which would otherwise show "running" for ever.
+    upload_process has already removed what it stored."""
+    job = UploadJob.objects.filter(pk=job_id).first()
+    if job is None or job.is_finished:
+        return
+    if job.dataset_id:
+        _discard(job.dataset_id)
+    _fail(
+        job,
+        [
+            Problem(
+                "Storing the rows stopped on a problem on our side, not in your file; nothing "
+                "was kept. Upload the file again; if it happens again, tell your administrator."
+            )
+        ],
+    )
+    _remove_file(job)
+
+
 def _discard(dataset_id: int) -> None:
     """Remove a dataset that never became ready, with its rows, in SQL: the ORM's delete would
     load every row first (examples have feedback to cascade to), a million of them. Nobody can

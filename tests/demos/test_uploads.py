@@ -1,9 +1,12 @@
 """Uploaded model outputs: each bad file gets a clear report and leaves nothing behind."""
 
+import sqlite3
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import OperationalError
 
-from demos import storing, uploads
+from demos import storing, tasks, uploads
 from demos.models import Dataset, Example, JobStatus, UploadJob
 from demos.scales import CONFIDENCE_WORDS, band_index, bands_from_json
 from demos.uploads import Columns, save_upload, upload_process
@@ -159,6 +162,60 @@ def test_a_failure_mid_way_leaves_no_rows(demo, owner, monkeypatch):
     with pytest.raises(RuntimeError):
         upload(demo, owner, GOOD_CSV)
     assert not Example.objects.exists()  # ...and removed again
+    assert not Dataset.objects.exists()
+    # The task gave up: the job says so instead of "running" for ever, and not as the file's fault.
+    job = UploadJob.objects.get()
+    assert job.status == JobStatus.FAILED
+    assert "not in your file" in job.error
+    assert not job.file
+
+
+@pytest.fixture
+def queued_job(demo, owner, monkeypatch):
+    monkeypatch.setattr(tasks.process_upload, "delay_on_commit", lambda job_id: None)
+    return upload(demo, owner, GOOD_CSV)
+
+
+def busy(job_id):
+    raise sqlite3.OperationalError("database is locked")
+
+
+@pytest.mark.parametrize("error", [OperationalError, sqlite3.OperationalError])
+def test_a_worker_retries_an_upload_while_the_database_is_busy(queued_job, monkeypatch, error):
+    def busy(job_id):
+        raise error("database is locked")
+
+    monkeypatch.setattr(tasks, "upload_process", busy)
+    tasks.process_upload.push_request(retries=0)
+    try:
+        with pytest.raises(error):  # what a call outside a worker gets for "retry later"
+            tasks.process_upload.run(queued_job.pk)
+    finally:
+        tasks.process_upload.pop_request()
+    queued_job.refresh_from_db()
+    assert queued_job.status == JobStatus.QUEUED  # not failed: a retry is coming
+
+
+def test_the_last_retry_fails_the_job_with_a_message(queued_job, monkeypatch):
+    monkeypatch.setattr(tasks, "upload_process", busy)
+    tasks.process_upload.push_request(retries=tasks.process_upload.max_retries)
+    try:
+        with pytest.raises(sqlite3.OperationalError):
+            tasks.process_upload.run(queued_job.pk)
+    finally:
+        tasks.process_upload.pop_request()
+    queued_job.refresh_from_db()
+    assert queued_job.status == JobStatus.FAILED
+    assert "not in your file" in queued_job.error
+    assert not queued_job.file
+
+
+def test_in_process_a_busy_database_fails_the_job_at_once(demo, owner, monkeypatch):
+    monkeypatch.setattr(tasks, "upload_process", busy)
+    with pytest.raises(sqlite3.OperationalError):
+        upload(demo, owner, GOOD_CSV)  # tasks run in-process in the tests, as without a broker
+    job = UploadJob.objects.get()
+    assert job.status == JobStatus.FAILED
     assert not Dataset.objects.exists()
 
 
