@@ -44,14 +44,57 @@ def store_examples(
     total = len(texts)
     if connection.vendor == "sqlite":
         _store_sqlite(dataset_id, texts, values, total, progress)
-        return
-    rows = _rows(dataset_id, values(), total)
-    stored = 0
-    while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
-        with transaction.atomic():
-            insert_rows(Example._meta.db_table, COLUMNS, chunk)
-        stored += len(chunk)
-        progress(stored)
+    else:
+        _store_postgresql(dataset_id, values, total, progress)
+
+
+def _store_postgresql(dataset_id, values, total, progress) -> None:
+    """COPY by chunks, on two connections at once: PostgreSQL's server process does most of the
+    work (the GIN text index above all), so a second one uses the other core (1M rows: 30 -> 19 s
+    in a replica). Inside a transaction (seed_demo) the other connection could not see the
+    dataset, so everything goes through this one."""
+    chunks = _Chunks(_rows(dataset_id, values(), total))
+    second = None
+    if not connection.in_atomic_block:
+        second = _CopyStream(chunks)
+        second.start()
+    try:
+        while chunk := chunks.next():
+            _copy(chunk)
+            chunks.stored(len(chunk))
+            if second:
+                second.raise_failure()
+            progress(chunks.done)
+        while second and second.running():
+            progress(chunks.done)
+        if second:
+            second.raise_failure()
+    finally:
+        if second:
+            second.stop()
+    progress(chunks.done)
+
+
+def _copy(chunk: list[tuple]) -> None:
+    with transaction.atomic():
+        insert_rows(Example._meta.db_table, COLUMNS, chunk)
+
+
+class _Chunks:
+    """The rows, handed out a chunk at a time to whichever connection asks."""
+
+    def __init__(self, rows):
+        self._rows = rows
+        self._lock = threading.Lock()
+        self.done = 0
+
+    def next(self) -> list[tuple]:
+        with self._lock:
+            return list(itertools.islice(self._rows, CHUNK_ROWS))
+
+    def stored(self, count: int) -> None:
+        with self._lock:
+            self.done += count
 
 
 def insert_order(scores: np.ndarray) -> np.ndarray:
@@ -202,6 +245,24 @@ class _Background:
         self._stop.set()
         if self._thread is not None:
             self._thread.join()
+
+
+class _CopyStream(_Background):
+    """The second connection of _store_postgresql: Django gives this thread its own."""
+
+    name = "demos-copy"
+
+    def __init__(self, chunks: _Chunks):
+        super().__init__()
+        self.chunks = chunks
+
+    def run(self) -> None:
+        try:
+            while not self._stop.is_set() and (chunk := self.chunks.next()):
+                _copy(chunk)
+                self.chunks.stored(len(chunk))
+        finally:
+            connection.close()  # this thread's connection, not the caller's
 
 
 class _Indexer(_Background):

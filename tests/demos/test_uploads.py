@@ -1,6 +1,7 @@
 """Uploaded model outputs: each bad file gets a clear report and leaves nothing behind."""
 
 import sqlite3
+import threading
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -217,6 +218,52 @@ def test_in_process_a_busy_database_fails_the_job_at_once(demo, owner, monkeypat
     job = UploadJob.objects.get()
     assert job.status == JobStatus.FAILED
     assert not Dataset.objects.exists()
+
+
+MANY_CHUNKS_CSV = "id,score\n" + "".join(f"r{i},0.{i}\n" for i in range(9))
+
+
+def test_postgresql_stores_the_chunks_on_two_connections_each_once(demo, owner, monkeypatch):
+    monkeypatch.setattr(storing, "CHUNK_ROWS", 2)
+    both_started = threading.Barrier(2, timeout=10)  # each connection copies a chunk at once
+    threads = []
+    real_copy = storing._copy
+
+    def copy(chunk):
+        threads.append(threading.current_thread().name)
+        if len(threads) <= 2:
+            both_started.wait()
+        real_copy(chunk)
+
+    monkeypatch.setattr(storing, "_copy", copy)
+    job = upload(demo, owner, MANY_CHUNKS_CSV, display=[])
+    assert job.status == JobStatus.SUCCEEDED
+    assert job.progress == 100
+    stored = sorted(Example.objects.values_list("external_id", flat=True))
+    assert stored == [f"r{i}" for i in range(9)]
+    assert len(threads) == 5
+    assert set(threads) == {threading.current_thread().name, "demos-copy"}
+
+
+def test_a_failure_on_the_second_connection_leaves_no_rows(demo, owner, monkeypatch):
+    monkeypatch.setattr(storing, "CHUNK_ROWS", 2)
+    both_started = threading.Barrier(2, timeout=10)
+    calls = []
+    real_copy = storing._copy
+
+    def copy(chunk):
+        calls.append(chunk)
+        if len(calls) <= 2:
+            both_started.wait()
+        if threading.current_thread().name == "demos-copy":
+            raise OSError("connection reset")
+        real_copy(chunk)
+
+    monkeypatch.setattr(storing, "_copy", copy)
+    with pytest.raises(OSError):
+        upload(demo, owner, MANY_CHUNKS_CSV, display=[])
+    assert not Example.objects.exists()
+    assert UploadJob.objects.get().status == JobStatus.FAILED
 
 
 def test_running_a_job_again_never_duplicates_rows(demo, owner):
