@@ -12,6 +12,7 @@ file attached, and their transactions (BEGIN IMMEDIATE) would lock both files at
 
 import contextlib
 import itertools
+import queue
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
@@ -33,14 +34,15 @@ COLUMNS = ("dataset_id", "row", "external_id", "score", "top_class", "fields")
 def store_examples(
     dataset_id: int,
     texts: list[str],
-    values: Callable[[], dict[str, Sequence]],
+    values: Callable[[int, int], dict[str, Sequence]],
     progress: Callable[[int], None],
 ) -> None:
-    """Store the examples of a dataset. `texts` is what the search finds each by; `values()`
-    makes a sequence per column of COLUMNS but dataset_id (called once the text index is under
-    way: SQLite fills it meanwhile). `progress(n)` hears how many rows are stored and searchable
-    so far. On failure, rows already stored stay: the caller removes the dataset's rows
-    (uploads._discard)."""
+    """Store the examples of a dataset, in the order of `texts`, what the search finds each by.
+    `values(start, stop)` makes the other columns of rows start…stop - 1 in that order: a
+    sequence per column of COLUMNS but dataset_id (asked chunk by chunk, on whichever thread
+    stores the chunk or gets it ready). `progress(n)` hears how many rows are stored and
+    searchable so far. On failure, rows already stored stay: the caller removes the dataset's
+    rows (uploads._discard)."""
     total = len(texts)
     if connection.vendor == "sqlite":
         _store_sqlite(dataset_id, texts, values, total, progress)
@@ -53,7 +55,7 @@ def _store_postgresql(dataset_id, values, total, progress) -> None:
     work (the GIN text index above all), so a second one uses the other core (1M rows: 30 -> 19 s
     in a replica). Inside a transaction (seed_demo) the other connection could not see the
     dataset, so everything goes through this one."""
-    chunks = _Chunks(_rows(dataset_id, values(), total))
+    chunks = _Chunks(dataset_id, values, total)
     second = None
     if not connection.in_atomic_block:
         second = _CopyStream(chunks)
@@ -81,16 +83,32 @@ def _copy(chunk: list[tuple]) -> None:
 
 
 class _Chunks:
-    """The rows, handed out a chunk at a time to whichever connection asks."""
+    """The rows, made and handed out a chunk at a time to whichever thread asks. With `first_id`
+    each row starts with its id."""
 
-    def __init__(self, rows):
-        self._rows = rows
+    def __init__(self, dataset_id, values, total: int, first_id: int | None = None):
+        self.dataset_id = dataset_id
+        self.values = values
+        self.total = total
+        self.first_id = first_id
+        self._next = 0
         self._lock = threading.Lock()
         self.done = 0
 
     def next(self) -> list[tuple]:
         with self._lock:
-            return list(itertools.islice(self._rows, CHUNK_ROWS))
+            start, stop = self._next, min(self._next + CHUNK_ROWS, self.total)
+            self._next = stop
+        if start == stop:
+            return []
+        values = self.values(start, stop)
+        columns = [
+            itertools.repeat(self.dataset_id, stop - start),
+            *(values[name] for name in COLUMNS[1:]),
+        ]
+        if self.first_id is not None:
+            columns.insert(0, range(self.first_id + start, self.first_id + stop))
+        return list(zip(*columns, strict=True))
 
     def stored(self, count: int) -> None:
         with self._lock:
@@ -108,13 +126,6 @@ def insert_order(scores: np.ndarray) -> np.ndarray:
     return order
 
 
-def _rows(dataset_id: int, values: dict[str, Sequence], total: int, first_id=None):
-    columns = [itertools.repeat(dataset_id, total), *(values[name] for name in COLUMNS[1:])]
-    if first_id is not None:
-        columns.insert(0, range(first_id, first_id + total))
-    return zip(*columns, strict=True)
-
-
 def _store_sqlite(dataset_id, texts, values, total, progress) -> None:
     if connection.in_atomic_block or connection.is_in_memory_db():
         _store_sqlite_one_connection(dataset_id, values, total, progress)
@@ -123,6 +134,7 @@ def _store_sqlite(dataset_id, texts, values, total, progress) -> None:
     writer = _open(main)
     indexer = _Indexer(search.database_name(main), texts)
     checkpointer = _Checkpointer(main)
+    preparer = _Preparer(None)
     try:
         writer.execute("BEGIN IMMEDIATE")
         try:
@@ -133,10 +145,11 @@ def _store_sqlite(dataset_id, texts, values, total, progress) -> None:
             raise
         indexer.start(first_id)
         checkpointer.start()
-        rows = _rows(dataset_id, values(), total, first_id)
+        preparer = _Preparer(_Chunks(dataset_id, values, total, first_id))
+        preparer.start()
         stored = 0
         with _no_autocheckpoint(connection):
-            while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
+            while chunk := preparer.next():
                 writer.execute("BEGIN IMMEDIATE")
                 try:
                     insert_sqlite(writer, Example._meta.db_table, ("id", *COLUMNS), chunk)
@@ -153,8 +166,8 @@ def _store_sqlite(dataset_id, texts, values, total, progress) -> None:
                 progress(min(stored, indexer.indexed))
         indexer.raise_failure()
     finally:
-        indexer.stop()
-        checkpointer.stop()
+        for thread in (preparer, indexer, checkpointer):
+            thread.stop()
         writer.close()
 
 
@@ -162,8 +175,8 @@ def _store_sqlite_one_connection(dataset_id, values, total, progress) -> None:
     """Inside a transaction (seed_demo makes its demos in one), which holds the write locks, or
     on an in-memory database, which other connections cannot share: everything goes through
     Django's connection, whose triggers index the rows."""
-    rows = _rows(dataset_id, values(), total)
-    while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
+    chunks = _Chunks(dataset_id, values, total)
+    while chunk := chunks.next():
         insert_rows(Example._meta.db_table, COLUMNS, chunk)
     progress(total)
 
@@ -245,6 +258,42 @@ class _Background:
         self._stop.set()
         if self._thread is not None:
             self._thread.join()
+
+
+class _Preparer(_Background):
+    """Makes the next chunks of rows (their JSON, their tuples) while the writer stores one: the
+    writer's thread leaves the interpreter while SQLite works, and this one uses it meanwhile."""
+
+    name = "demos-prepare"
+    AHEAD = 2  # chunks made ahead of the writer
+
+    def __init__(self, chunks: _Chunks | None):
+        super().__init__()
+        self.chunks = chunks
+        self._ready: queue.Queue = queue.Queue(maxsize=self.AHEAD)
+
+    def run(self) -> None:
+        while not self._stop.is_set():
+            chunk = self.chunks.next()
+            while not self._stop.is_set():
+                try:
+                    self._ready.put(chunk, timeout=0.5)
+                    break
+                except queue.Full:
+                    continue
+            if not chunk:
+                return
+
+    def next(self) -> list[tuple]:
+        """The next chunk, [] after the last."""
+        while True:
+            try:
+                return self._ready.get(timeout=0.5)
+            except queue.Empty:
+                self.raise_failure()
+                if not self._thread.is_alive():
+                    self.raise_failure()
+                    return []
 
 
 class _CopyStream(_Background):

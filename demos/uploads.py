@@ -262,25 +262,26 @@ def _store_rows(job: UploadJob, dataset: Dataset, frame, checked, first_line) ->
     total = len(frame)
     order = insert_order(checked["scores"])
     shown = _shown(frame, dataset.display_columns)
+    ids, scores, top_classes = checked["ids"], checked["scores"], checked["top_classes"]
+    if top_classes is None:
+        top_classes = np.full(total, "", dtype=object)
 
-    def in_order(items) -> list:
-        return np.asarray(items, dtype=object)[order].tolist()  # the strings are not copied
-
-    def values() -> dict:
-        top_classes = checked["top_classes"]
+    def values(start: int, stop: int) -> dict:
+        rows = order[start:stop]
         return {
-            "row": (order + first_line).tolist(),
-            "external_id": checked["ids"][order].tolist(),
-            "score": checked["scores"][order].tolist(),
-            "top_class": top_classes[order].tolist() if top_classes is not None else [""] * total,
-            "fields": in_order(_display_json(shown)),
+            "row": (rows + first_line).tolist(),
+            "external_id": ids[rows].tolist(),
+            "score": scores[rows].tolist(),
+            "top_class": top_classes[rows].tolist(),
+            "fields": _display_json(shown.take(rows)),
         }
 
     def progress(stored: int) -> None:
         # Reading and checking took the first 20 %; storing the rest.
         UploadJob.objects.filter(pk=job.pk).update(progress=20 + int(75 * stored / total))
 
-    store_examples(dataset.pk, in_order(search_text(shown)), values, progress)
+    texts = np.asarray(search_text(shown), dtype=object)[order].tolist()  # strings not copied
+    store_examples(dataset.pk, texts, values, progress)
 
 
 def _fail(job: UploadJob, problems: list[Problem]) -> None:
