@@ -1,13 +1,16 @@
 """Storing an upload's checked rows, chunk by chunk so the job can report progress.
 
-PostgreSQL takes each chunk through COPY; its GIN index keeps the text searchable.
+Both databases use the machine's two cores (measured on 1M rows; bench/README.md):
 
-SQLite lets one connection at a time write to a database file, and on a million rows the rows
-(with their two indexes) and the text index each keep a writer busy for about nine seconds. The
-text index has a file of its own (demos/search.py), so a second thread fills it while this one
-stores the rows: the two run side by side, on two cores. The rows' ids are reserved up front, so
-the index does not wait for them. Both use plain sqlite3 connections: Django's have the index
-file attached, and their transactions (BEGIN IMMEDIATE) would lock both files at once.
+- PostgreSQL: COPY on two connections at once. The server's processes do most of the work (the
+  GIN text index above all), and two of them run side by side.
+- SQLite lets one connection at a time write to a database file, and the rows (with their two
+  indexes) and the text index would each keep a writer busy for about nine seconds. The text
+  index has a file of its own (demos/search.py), so one thread fills it while another stores the
+  rows; the rows' ids are reserved up front, so the index need not wait for them. A third thread
+  makes the next chunks of rows and a fourth checkpoints the write-ahead log, each while SQLite
+  works on the others' behalf. The writers use plain sqlite3 connections: Django's have the
+  index file attached, and their transactions (BEGIN IMMEDIATE) would lock both files at once.
 """
 
 import contextlib
