@@ -9,8 +9,9 @@ without reading the million:
   own beside the main one (db.sqlite3 -> db.search.sqlite3), attached to every connection as
   `search`. SQLite lets one connection write to a file at a time; with the index in its own file
   an upload fills it while the rows go into the main file, on the other core (demos/storing.py).
-  A connection's TEMP trigger empties it when examples are deleted. It holds nothing that the
-  examples do not: a lost file is rebuilt from them when a connection finds it missing.
+  Each connection's TEMP triggers keep it in step with the examples that connection writes. It
+  holds nothing that the examples do not: a lost file is rebuilt from them when a connection
+  finds it missing.
 - PostgreSQL: a GIN index on the string values of `fields` as a tsvector ('simple': no stemming,
   no stop words, as FTS5's unicode61), kept by PostgreSQL itself.
 """
@@ -93,12 +94,16 @@ def attach(sqlite_connection: sqlite3.Connection, main: str) -> None:
     examples = cursor.fetchone() is not None
     if not exists:
         cursor.execute("BEGIN IMMEDIATE")
-        cursor.execute(SQLITE_TABLE)  # IF NOT EXISTS: another connection may have been first
-        cursor.execute(SQLITE_SETTINGS)
-        cursor.execute(f"SELECT count(*) FROM {INDEXED}")  # noqa: S608
-        if examples and not cursor.fetchone()[0]:
-            cursor.execute(SQLITE_BACKFILL)
-        cursor.execute("COMMIT")
+        try:
+            cursor.execute(SQLITE_TABLE)  # IF NOT EXISTS: another connection may have been first
+            cursor.execute(SQLITE_SETTINGS)
+            cursor.execute(f"SELECT count(*) FROM {INDEXED}")  # noqa: S608
+            if examples and not cursor.fetchone()[0]:
+                cursor.execute(SQLITE_BACKFILL)
+            cursor.execute("COMMIT")
+        except BaseException:
+            cursor.execute("ROLLBACK")
+            raise
     if examples:
         for trigger in SQLITE_TRIGGERS:
             cursor.execute(trigger)
@@ -139,27 +144,24 @@ def matching(examples: QuerySet, dataset_id: int, text: str) -> QuerySet:
     return examples.filter(dataset_id=dataset_id, pk__in=RawSQL(match, [query]))  # noqa: S611
 
 
-def index_texts(db: sqlite3.Connection, table: str, first_id: int, bodies: list[str]) -> None:
-    """Index examples first_id, first_id + 1, … with their shown text (SQLite; PostgreSQL
-    indexes the stored rows itself). The texts go in as one JSON array: SQLite takes it apart
-    without the Python interpreter, which the thread storing the rows needs meanwhile."""
-    db.execute(
-        f"INSERT INTO {table} (rowid, body) SELECT key + ?, value FROM json_each(?)",  # noqa: S608
-        [first_id, json.dumps(bodies, ensure_ascii=False)],
-    )
-
-
 def index_rows(database: str, first_id: int, bodies, *, chunk_rows: int, done, stop) -> None:
-    """index_texts by chunks, on a connection of its own to the index's file: this runs beside
-    the storing of the rows (demos/storing.py) and must not take the main file's write lock.
-    `done(n)` hears how many rows are indexed so far; the `stop` event ends it after a chunk."""
+    """Index examples first_id, first_id + 1, … with their shown text, by chunks (SQLite;
+    PostgreSQL indexes the stored rows itself). On a connection of its own to the index's file:
+    this runs beside the storing of the rows (demos/storing.py) and must not take the main
+    file's write lock. `done(n)` hears how many rows are indexed so far; the `stop` event ends
+    it after a chunk."""
     index = sqlite3.connect(database, timeout=20, isolation_level=None, uri=True)
     try:
         index.execute("PRAGMA synchronous = NORMAL")
         indexed = 0
         while not stop.is_set() and (chunk := bodies[indexed : indexed + chunk_rows]):
             index.execute("BEGIN IMMEDIATE")
-            index_texts(index, TABLE, first_id + indexed, chunk)
+            # The chunk goes in as one JSON array: SQLite takes it apart without the Python
+            # interpreter, which the thread storing the rows needs meanwhile.
+            index.execute(
+                f"INSERT INTO {TABLE} (rowid, body) SELECT key + ?, value FROM json_each(?)",  # noqa: S608
+                [first_id + indexed, json.dumps(chunk, ensure_ascii=False)],
+            )
             index.execute("COMMIT")
             indexed += len(chunk)
             done(indexed)
