@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.backends.signals import connection_created
+from django.db.models.signals import pre_delete
 
 
 def attach_text_index(sender, connection, **kwargs):
@@ -14,4 +15,8 @@ class DemosConfig(AppConfig):
     verbose_name = "Demos"
 
     def ready(self):
+        from .models import Dataset
+        from .uploads import delete_examples
+
         connection_created.connect(attach_text_index, dispatch_uid="demos.attach_text_index")
+        pre_delete.connect(delete_examples, sender=Dataset, dispatch_uid="demos.delete_examples")

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .models import Dataset, Example, JobStatus, UploadJob
+from .models import Dataset, Example, Feedback, JobStatus, UploadJob
 from .storing import insert_order, store_examples
 
 ROWS_LISTED = 10  # how many row numbers a problem lists before summarising
@@ -371,18 +371,18 @@ def upload_stopped(job_id: int) -> None:
 
 
 def _discard(dataset_id: int) -> None:
-    """Remove a dataset that never became ready, with its rows, in SQL: the ORM's delete would
-    load every row first (examples have feedback to cascade to), a million of them. Nobody can
+    """Remove a dataset that never became ready, with its rows (delete_examples). Nobody can
     have judged the examples of a dataset that was never shown."""
-    with transaction.atomic():
-        if not Dataset.objects.filter(pk=dataset_id, ready=False).exists():
-            return
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"DELETE FROM {Example._meta.db_table} WHERE dataset_id = %s",  # noqa: S608
-                [dataset_id],
-            )
-        Dataset.objects.filter(pk=dataset_id, ready=False).delete()
+    Dataset.objects.filter(pk=dataset_id, ready=False).delete()
+
+
+def delete_examples(sender, instance: Dataset, **kwargs) -> None:
+    """A dataset is being deleted (pre_delete; by itself, or with its demo or project): its
+    examples go in one statement, with the feedback on them. Example.dataset is DO_NOTHING, so
+    Django's cascade does not load a million rows first."""
+    with connection.cursor() as cursor:
+        for table in (Feedback._meta.db_table, Example._meta.db_table):
+            cursor.execute(f"DELETE FROM {table} WHERE dataset_id = %s", [instance.pk])  # noqa: S608
 
 
 def _remove_file(job: UploadJob) -> None:
