@@ -16,7 +16,7 @@ class DemosConfig(AppConfig):
 
     def ready(self):
         from .models import Dataset
-        from .uploads import delete_examples
+        from .services import delete_examples
 
         connection_created.connect(attach_text_index, dispatch_uid="demos.attach_text_index")
         pre_delete.connect(delete_examples, sender=Dataset, dispatch_uid="demos.delete_examples")

@@ -8,7 +8,7 @@ band starts at 0. Stars and traffic lights are bands with a fixed look.
 import re
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 
 from .models import ScaleKind
 
@@ -126,16 +126,3 @@ def band_expression(bands: list[Band], field: str = "score") -> Case:
         for index, band in enumerate(bands[:-1])
     ]
     return Case(*whens, default=Value(len(bands) - 1), output_field=IntegerField())
-
-
-def band_counts(examples: QuerySet, bands: list[Band]) -> list[int]:
-    """How many examples fall in each band under `bands` (the live preview), in one query."""
-    grouped = (
-        examples.order_by()
-        .annotate(preview_band=band_expression(bands))
-        .values("preview_band")
-        .annotate(n=Count("id"))
-        .values_list("preview_band", "n")
-    )
-    counts = dict(grouped)
-    return [counts.get(index, 0) for index in range(len(bands))]

@@ -13,10 +13,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from .models import Dataset, Example, Feedback, JobStatus, UploadJob
+from .models import Dataset, JobStatus, UploadJob
 from .storing import insert_order, store_examples
 
 ROWS_LISTED = 10  # how many row numbers a problem lists before summarising
@@ -371,18 +371,9 @@ def upload_stopped(job_id: int) -> None:
 
 
 def _discard(dataset_id: int) -> None:
-    """Remove a dataset that never became ready, with its rows (delete_examples). Nobody can
-    have judged the examples of a dataset that was never shown."""
+    """Remove a dataset that never became ready, with its rows (services.delete_examples).
+    Nobody can have judged the examples of a dataset that was never shown."""
     Dataset.objects.filter(pk=dataset_id, ready=False).delete()
-
-
-def delete_examples(sender, instance: Dataset, **kwargs) -> None:
-    """A dataset is being deleted (pre_delete; by itself, or with its demo or project): its
-    examples go in one statement, with the feedback on them. Example.dataset is DO_NOTHING, so
-    Django's cascade does not load a million rows first."""
-    with connection.cursor() as cursor:
-        for table in (Feedback._meta.db_table, Example._meta.db_table):
-            cursor.execute(f"DELETE FROM {table} WHERE dataset_id = %s", [instance.pk])  # noqa: S608
 
 
 def _remove_file(job: UploadJob) -> None:

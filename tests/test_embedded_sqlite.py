@@ -1,13 +1,8 @@
 """`make run`'s path: the embedded SQLite database migrates, seeds once and serves the pages."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.sqlite_process import manage_on_sqlite
 
 SERVE_PAGES = """
 from django.test import Client
@@ -26,30 +21,11 @@ print("projects", Project.objects.count())
 """
 
 
-def manage(database: Path, *args: str) -> str:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
-    }
-    env.update(WAYPOINT_DEV="1", DATABASE_URL=f"sqlite:///{database}", ALLOWED_HOSTS="testserver")
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
 @pytest.fixture(scope="module")
 def seeded_sqlite(tmp_path_factory):
     database = tmp_path_factory.mktemp("sqlite") / "db.sqlite3"
-    manage(database, "migrate", "--noinput", "-v0")
-    first = manage(database, "seed_demo")
+    manage_on_sqlite(database, "migrate", "--noinput", "-v0")
+    first = manage_on_sqlite(database, "seed_demo")
     return database, first
 
 
@@ -62,9 +38,9 @@ def test_seed_prints_how_to_log_in(seeded_sqlite):
 
 def test_seeding_twice_adds_nothing_and_pages_serve_in_wal_mode(seeded_sqlite):
     database, _ = seeded_sqlite
-    before = manage(database, "shell", "-c", SERVE_PAGES)
-    manage(database, "seed_demo")
-    after = manage(database, "shell", "-c", SERVE_PAGES)
+    before = manage_on_sqlite(database, "shell", "-c", SERVE_PAGES)
+    manage_on_sqlite(database, "seed_demo")
+    after = manage_on_sqlite(database, "shell", "-c", SERVE_PAGES)
     assert "journal_mode wal" in after
     projects = [line for line in after.splitlines() if line.startswith("projects")]
     assert projects and projects[0] in before

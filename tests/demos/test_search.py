@@ -2,16 +2,12 @@
 (the embedded default, in a subprocess), from a real text index on both."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from .search_checks import EXPECTED, run
+from tests.sqlite_process import manage_on_sqlite
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+from .search_checks import EXPECTED, run
 
 ON_SQLITE = """
 import json
@@ -27,25 +23,6 @@ print(json.dumps({"few": few, "many": many}))
 """
 
 
-def manage(database: Path, media: Path, *args: str) -> str:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
-    }
-    env.update(WAYPOINT_DEV="1", DATABASE_URL=f"sqlite:///{database}", MEDIA_ROOT=str(media))
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
 @pytest.mark.django_db(transaction=True)
 def test_search_on_postgresql(project, owner):
     results = run(project, owner)
@@ -57,8 +34,8 @@ def test_search_on_postgresql(project, owner):
 
 def test_search_on_sqlite(tmp_path):
     database = tmp_path / "db.sqlite3"
-    manage(database, tmp_path, "migrate", "--noinput", "-v0")
-    output = manage(database, tmp_path, "shell", "-c", ON_SQLITE)
+    manage_on_sqlite(database, "migrate", "--noinput", "-v0")
+    output = manage_on_sqlite(database, "shell", "-c", ON_SQLITE)
     both = json.loads(output.strip().splitlines()[-1])
     for way, results in both.items():
         for key, expected in EXPECTED.items():

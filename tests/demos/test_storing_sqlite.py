@@ -3,12 +3,8 @@ index are written side by side, by two connections, to two files. Run in a subpr
 SQLite file, as the suite's own database is PostgreSQL."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+from tests.sqlite_process import manage_on_sqlite
 
 SCRIPT = """
 import json, os
@@ -122,31 +118,10 @@ print(json.dumps(results))
 """
 
 
-def manage(database: Path, *args: str) -> str:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
-    }
-    env.update(
-        WAYPOINT_DEV="1", DATABASE_URL=f"sqlite:///{database}", MEDIA_ROOT=str(database.parent)
-    )
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
 def test_storing_on_sqlite(tmp_path):
     database = tmp_path / "db.sqlite3"
-    manage(database, "migrate", "--noinput", "-v0")
-    results = json.loads(manage(database, "shell", "-c", SCRIPT).strip().splitlines()[-1])
+    manage_on_sqlite(database, "migrate", "--noinput", "-v0")
+    results = json.loads(manage_on_sqlite(database, "shell", "-c", SCRIPT).strip().splitlines()[-1])
 
     # Stored whole, under consecutive ids another writer's row did not land among.
     assert results["status"] == "succeeded"
