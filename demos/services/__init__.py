@@ -6,7 +6,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
-from .models import (
+from ..models import (
     Dataset,
     Demo,
     Example,
@@ -16,7 +16,7 @@ from .models import (
     ShareLink,
     Verdict,
 )
-from .scales import PRESETS, Band, band_expression, bands_to_json, validate_bands
+from ..scales import PRESETS, Band, band_expression, bands_to_json, validate_bands
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from django.db.models import Max, Model
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .models import (
+from ..models import (
     Charter,
     EventKind,
     ExitCriterion,
@@ -24,7 +24,7 @@ from .models import (
     SuccessCriterion,
     Timebox,
 )
-from .summary import summary_refresh
+from ..summary import summary_refresh
 
 
 class EditConflict(Exception):
