@@ -560,6 +560,10 @@ class ProjectSummary(models.Model):
     stage_planned_end = models.DateField(null=True, blank=True)
     stage_done = models.BooleanField(default=False)
     open_high_risks = models.PositiveIntegerField(default=0)
+    # Unresolved monitoring alerts, worst first: [[health level, title], ...] (the board's reasons).
+    alerts = models.JSONField(default=list, blank=True)
+    # The worst level those alerts imply ("" when none): lets the board filter in SQL.
+    alert_level = models.CharField(max_length=10, blank=True)
     refreshed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -575,3 +579,145 @@ class ProjectSummary(models.Model):
     @property
     def latest_likelihood(self) -> int | None:
         return self.likelihoods[-1][1] if self.likelihoods else None
+
+
+class Audience(models.TextChoices):
+    OWNER = "owner", "The project's owner"
+    EDITORS = "editors", "The owner and editors"
+    TEAM = "team", "Everyone in the team"
+
+
+class MonitoringPlan(VersionedDocument):
+    """How a live project is watched: the model in production and how often it is retrained.
+
+    The series watched (one per success criterion) are WatchedSeries rows; a project cannot be
+    shipped until at least one exists (lifecycle.services.project_ship)."""
+
+    project = models.OneToOneField(
+        Project, on_delete=models.CASCADE, related_name="monitoring_plan"
+    )
+    model_version = models.CharField(
+        "Model version in production", max_length=80, blank=True, help_text="e.g. v3 or 2026-11-02"
+    )
+    trained_on = models.DateField(
+        "Last trained on", null=True, blank=True, help_text="When the model in production was trained."
+    )
+    retrain_every_days = models.PositiveIntegerField(
+        "Retrain every (days)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        help_text="Leave empty if the model is not retrained on a cadence.",
+    )
+    notes = models.TextField(
+        blank=True, help_text="Dashboards, runbooks, who to call when an alert fires."
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    def __str__(self) -> str:
+        return f"Monitoring plan of {self.project}"
+
+    def retrain_due(self) -> datetime.date | None:
+        if self.trained_on is None or self.retrain_every_days is None:
+            return None
+        return self.trained_on + datetime.timedelta(days=self.retrain_every_days)
+
+
+class WatchedSeries(VersionedDocument):
+    """One success criterion watched in production: how often readings are expected, the
+    threshold that raises an alert (on the wrong side as the criterion's direction says) and
+    who is told."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="watched_series")
+    criterion = models.OneToOneField(
+        SuccessCriterion, on_delete=models.CASCADE, related_name="watch"
+    )
+    expected_every_hours = models.PositiveIntegerField(
+        "Expected reading every (hours)",
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 90)],
+        help_text="How often production readings arrive, e.g. 24 for daily.",
+    )
+    alert_threshold = models.FloatField(
+        help_text="An alert opens when the latest production reading is worse than this."
+    )
+    tell = models.CharField(
+        "Who is told", max_length=10, choices=Audience.choices, default=Audience.EDITORS
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["criterion__position", "criterion_id"]
+        verbose_name_plural = "watched series"
+
+    def __str__(self) -> str:
+        return f"{self.criterion} (watched)"
+
+
+class AlertKind(models.TextChoices):
+    QUIET = "quiet", "Quiet series"
+    BREACH = "breach", "Threshold breached"
+    STALE_MODEL = "stale_model", "Model overdue for retraining"
+    DRIFT = "drift", "Score drift"
+
+
+class AlertStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    RESOLVED = "resolved", "Resolved"
+
+
+class AlertQuerySet(models.QuerySet):
+    def unresolved(self) -> "AlertQuerySet":
+        """Open or acknowledged: the condition has not cleared and nobody closed it."""
+        return self.exclude(status=AlertStatus.RESOLVED)
+
+
+class Alert(models.Model):
+    """A finding of the monitoring checks (lifecycle.services.monitoring) about a live project.
+
+    `subject` names what the finding is about ("criterion:12", "dataset:5", "model"); while an
+    alert for the same project, kind and subject is unresolved, the checks update it rather than
+    open another. A condition that clears resolves its alert with `resolved_by` empty."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(max_length=12, choices=AlertKind.choices)
+    subject = models.CharField(max_length=60)
+    level = models.CharField(max_length=10, default="off_track")  # health level it implies
+    status = models.CharField(max_length=12, choices=AlertStatus.choices, default=AlertStatus.OPEN)
+    title = models.CharField(max_length=240)
+    figure = models.FloatField(null=True, blank=True)
+    opened_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    acknowledge_note = models.TextField(blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolve_note = models.TextField(blank=True)
+
+    objects = AlertQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        indexes = [models.Index(fields=["project", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "kind", "subject"],
+                condition=~Q(status="resolved"),
+                name="one_unresolved_alert_per_finding",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.status == AlertStatus.RESOLVED
