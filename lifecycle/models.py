@@ -600,7 +600,10 @@ class MonitoringPlan(VersionedDocument):
         "Model version in production", max_length=80, blank=True, help_text="e.g. v3 or 2026-11-02"
     )
     trained_on = models.DateField(
-        "Last trained on", null=True, blank=True, help_text="When the model in production was trained."
+        "Last trained on",
+        null=True,
+        blank=True,
+        help_text="When the model in production was trained.",
     )
     retrain_every_days = models.PositiveIntegerField(
         "Retrain every (days)",
