@@ -2,9 +2,11 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    Alert,
     Charter,
     ExitCriterion,
     Experiment,
+    MonitoringPlan,
     Project,
     ProjectEvent,
     ProjectSummary,
@@ -16,6 +18,7 @@ from .models import (
     StopRule,
     SuccessCriterion,
     Timebox,
+    WatchedSeries,
 )
 
 
@@ -165,3 +168,25 @@ class ProjectSummaryAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(MonitoringPlan)
+class MonitoringPlanAdmin(SimpleHistoryAdmin):
+    list_display = ["project", "model_version", "trained_on", "retrain_every_days"]
+    search_fields = ["project__name", "model_version"]
+    list_select_related = ["project"]
+
+
+@admin.register(WatchedSeries)
+class WatchedSeriesAdmin(SimpleHistoryAdmin):
+    list_display = ["criterion", "project", "expected_every_hours", "alert_threshold", "tell"]
+    search_fields = ["project__name", "criterion__name"]
+    list_select_related = ["project", "criterion"]
+
+
+@admin.register(Alert)
+class AlertAdmin(admin.ModelAdmin):
+    list_display = ["title", "project", "kind", "status", "opened_at", "resolved_at"]
+    list_filter = ["kind", "status"]
+    search_fields = ["project__name", "title"]
+    list_select_related = ["project"]
