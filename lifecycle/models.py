@@ -560,9 +560,10 @@ class ProjectSummary(models.Model):
     stage_planned_end = models.DateField(null=True, blank=True)
     stage_done = models.BooleanField(default=False)
     open_high_risks = models.PositiveIntegerField(default=0)
-    # Unresolved monitoring alerts, worst first: [[health level, title], ...] (the board's reasons).
+    # Unresolved monitoring alerts, worst first: [[health level, title], ...], for the board's
+    # reasons. Not filled yet: summary_refresh will keep them once the checks exist.
     alerts = models.JSONField(default=list, blank=True)
-    # The worst level those alerts imply ("" when none): lets the board filter in SQL.
+    # The worst level those alerts imply ("" when none), so the board can filter in SQL.
     alert_level = models.CharField(max_length=10, blank=True)
     refreshed_at = models.DateTimeField(default=timezone.now)
 
@@ -590,8 +591,9 @@ class Audience(models.TextChoices):
 class MonitoringPlan(VersionedDocument):
     """How a live project is watched: the model in production and how often it is retrained.
 
-    The series watched (one per success criterion) are WatchedSeries rows; a project cannot be
-    shipped until at least one exists (lifecycle.services.project_ship)."""
+    The series watched (one per success criterion) are WatchedSeries rows. Nothing writes or
+    checks plans yet: the monitoring checks, the page and the rule that shipping needs a watched
+    series are still to come (issue 11)."""
 
     project = models.OneToOneField(
         Project, on_delete=models.CASCADE, related_name="monitoring_plan"
@@ -679,7 +681,7 @@ class AlertQuerySet(models.QuerySet):
 
 
 class Alert(models.Model):
-    """A finding of the monitoring checks (lifecycle.services.monitoring) about a live project.
+    """A finding of the monitoring checks (still to be written) about a live project.
 
     `subject` names what the finding is about ("criterion:12", "dataset:5", "model"); while an
     alert for the same project, kind and subject is unresolved, the checks update it rather than
