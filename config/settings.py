@@ -4,6 +4,7 @@ Production needs SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (see README). Develo
 WAYPOINT_DEV=1 (done by `make run`): DEBUG, a throwaway secret, the console mailer.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -189,10 +190,16 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# How often the monitoring checks run (quiet series, breaches, stale models, drift).
+MONITORING_EVERY_MINUTES = env.int("MONITORING_EVERY_MINUTES", default=15)
 CELERY_BEAT_SCHEDULE = {
     "overdue-stage-reminders": {
         "task": "lifecycle.tasks.send_overdue_stage_reminders",
         "schedule": crontab(hour=7, minute=0),
+    },
+    "monitoring-checks": {
+        "task": "lifecycle.tasks.run_monitoring",
+        "schedule": datetime.timedelta(minutes=MONITORING_EVERY_MINUTES),
     },
 }
 

@@ -2662,7 +2662,8 @@ LOGS = {
             "Precision at 4,000 reviews a day": ((265, 20.5), (120, 21.8), (0, 22.4)),
             "Scoring latency p99": ((265, 31), (0, 29)),
             "Fraud value caught": ((265, 66), (150, 72), (0, 76)),
-            "False alarms per confirmed fraud": ((265, 7.9), (150, 5.8), (0, 5.1)),
+            # Rising again in the last weeks: the seeded monitoring shows a breached threshold.
+            "False alarms per confirmed fraud": ((265, 7.9), (150, 5.8), (40, 5.1), (0, 6.8)),
         },
         reasons={
             335: "21 % precision at 4,000 reviews a day, twice the rules; go decision signed.",
@@ -2724,9 +2725,10 @@ LOGS = {
             ),
         },
         live={
-            "Time to first read": ((195, 2.6), (120, 1.4), (0, 1.1)),
-            "Re-routed tickets": ((195, 12), (100, 8.5), (0, 7.6)),
-            "Auto-routed share at 90 % accuracy": ((195, 62), (0, 66)),
+            # The production feed stopped 17 days ago: the seeded monitoring shows a quiet series.
+            "Time to first read": ((195, 2.6), (120, 1.4), (17, 1.1)),
+            "Re-routed tickets": ((195, 12), (100, 8.5), (17, 7.6)),
+            "Auto-routed share at 90 % accuracy": ((195, 62), (17, 66)),
         },
         reasons={
             345: "Labellers agree on only 71 % of queues; no model beats noisy labels.",
@@ -3100,5 +3102,57 @@ LOGS = {
         likelihood=((95, 50), (60, 45), (30, 50), (0, 52)),
         trends={"Recall at 2 % review rate": ((60, 22), (40, 38), (20, 46), (3, 49))},
         reasons={60: "The labelling vendor is two weeks late with the first batch."},
+    ),
+}
+
+
+# Monitoring of the shipped demo projects ---------------------------------------------------------
+
+
+class WatchSpec(NamedTuple):
+    """A success criterion watched in production (by name), read weekly."""
+
+    criterion: str
+    alert_threshold: float
+    expected_every_hours: int = 24 * 7
+    tell: str = "editors"
+
+
+class MonitoringSpec(NamedTuple):
+    watches: tuple[WatchSpec, ...]
+    model_version: str
+    trained_days_ago: int
+    retrain_every_days: int | None
+    notes: str = ""
+
+
+# One healthy, one with a threshold breached and a model overdue for retraining, and one whose
+# production feed went quiet (its live readings stop 17 days ago, see LOGS).
+MONITORING = {
+    "churn-prediction-for-subscription-customers": MonitoringSpec(
+        watches=(
+            WatchSpec("Churn among contacted customers", 8.0),
+            WatchSpec("Recall@top-5%", 33, tell="owner"),
+        ),
+        model_version="churn-v4",
+        trained_days_ago=60,
+        retrain_every_days=180,
+        notes="Scores land in the CRM every Monday. Runbook: the retention team's wiki page.",
+    ),
+    "card-fraud-flags-for-manual-review": MonitoringSpec(
+        watches=(
+            WatchSpec("False alarms per confirmed fraud", 6.0),
+            WatchSpec("Fraud value caught", 70),
+        ),
+        model_version="fraud-gbm-7",
+        trained_days_ago=200,
+        retrain_every_days=90,
+        notes="Fraud patterns move fast: retrain every quarter on the last six months.",
+    ),
+    "support-ticket-triage": MonitoringSpec(
+        watches=(WatchSpec("Time to first read", 2.0, tell="team"),),
+        model_version="triage-bert-2",
+        trained_days_ago=120,
+        retrain_every_days=365,
     ),
 }

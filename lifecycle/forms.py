@@ -9,6 +9,7 @@ from .models import (
     Direction,
     ExitCriterion,
     Experiment,
+    MonitoringPlan,
     Project,
     Risk,
     Stage,
@@ -17,6 +18,7 @@ from .models import (
     StopRule,
     SuccessCriterion,
     Timebox,
+    WatchedSeries,
 )
 
 # <input type="date"> only understands ISO dates, whatever the site's locale.
@@ -409,6 +411,10 @@ class PortfolioFilterForm(forms.Form):
     stage = forms.ChoiceField(required=False, choices=[("", "All stages"), *StageKind.choices])
     health = forms.ChoiceField(required=False)
     status = forms.ChoiceField(required=False)
+    alerts = forms.ChoiceField(
+        required=False,
+        choices=[("", "Alerts or not"), ("open", "With open alerts"), ("none", "No open alerts")],
+    )
     sort = forms.CharField(required=False, max_length=20)
     page = forms.IntegerField(required=False, min_value=1)
 
@@ -418,3 +424,58 @@ class PortfolioFilterForm(forms.Form):
         self.fields["owner"].choices = [("", "All owners"), *owners]
         self.fields["health"].choices = [("", "Any health"), *health_choices]
         self.fields["status"].choices = [("", "Any status"), *status_choices]
+
+
+class MonitoringPlanForm(VersionedForm):
+    class Meta:
+        model = MonitoringPlan
+        fields = ["model_version", "trained_on", "retrain_every_days", "notes"]
+        widgets = {"trained_on": DATE_INPUT, "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def clean(self):
+        data = super().clean()
+        trained_on, every = data.get("trained_on"), data.get("retrain_every_days")
+        if every and not trained_on and not self.has_error("trained_on"):
+            self.add_error(
+                "trained_on",
+                "Say when the model in production was trained, so the retraining cadence "
+                "has a start.",
+            )
+        return data
+
+
+class WatchedSeriesForm(VersionedForm):
+    class Meta:
+        model = WatchedSeries
+        fields = ["criterion", "expected_every_hours", "alert_threshold", "tell"]
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project = project
+        watched = WatchedSeries.objects.filter(project=project)
+        if self.instance.pk:
+            watched = watched.exclude(pk=self.instance.pk)
+        self.fields["criterion"].queryset = project.criteria.exclude(
+            pk__in=watched.values("criterion_id")
+        )
+        self.fields["criterion"].empty_label = "Pick a success criterion"
+        self.fields["criterion"].label_from_instance = lambda criterion: (
+            f"{criterion.name} ({criterion.get_direction_display().lower()})"
+        )
+        self.fields["criterion"].error_messages["invalid_choice"] = (
+            "Pick one of this project's success criteria that is not watched yet."
+        )
+
+
+class AlertNoteForm(forms.Form):
+    """The line someone writes when acknowledging or resolving an alert."""
+
+    note = forms.CharField(
+        max_length=1000,
+        strip=True,
+        widget=forms.TextInput(attrs={"placeholder": "What you are doing, or what fixed it"}),
+        error_messages={
+            "required": "Write a line about it first: what you are doing, or what fixed it.",
+            "max_length": "Keep the note under 1,000 characters.",
+        },
+    )

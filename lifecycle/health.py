@@ -10,7 +10,10 @@ The rules (each reason has a level; the project takes the worst):
   TREND_WEEKS estimates: at risk, by LIKELIHOOD_DROP_OFF_TRACK or more: off track; and a
   latest estimate under LOW_LIKELIHOOD: off track;
 - no weekly log last week: at risk; no log for STALE_AFTER_MISSED_WEEKS weeks or more: stale
-  (what the board says is out of date).
+  (what the board says is out of date);
+- an unresolved monitoring alert (lifecycle.services.monitoring): the level it implies, with its
+  title as the reason. Shipped projects are judged by their alerts alone (on track without any);
+  stopped projects have no health.
 Off track outranks stale (a known problem says more than an unknown one); stale outranks at risk.
 """
 
@@ -87,10 +90,15 @@ def project_health(project, summary, today: datetime.date | None = None) -> Heal
     health_level_sql() must decide the same level: tests/lifecycle/test_portfolio_health.py
     checks that they agree.
     """
-    if project.status != ProjectStatus.ACTIVE:
+    if project.status == ProjectStatus.STOPPED:
         return None
+    alerts = [Reason(level, text) for level, text in (summary.alerts if summary else [])]
+    if project.status == ProjectStatus.SHIPPED:
+        if not alerts:
+            return Health(ON_TRACK, [Reason(ON_TRACK, "Live, with no open monitoring alerts")])
+        return Health(alerts[0].level, sorted(alerts, key=lambda reason: -RANK[reason.level]))
     today = today or timezone.localdate()
-    reasons: list[Reason] = []
+    reasons: list[Reason] = list(alerts)
     if project.blocker:
         reasons.append(Reason(OFF_TRACK, f"Blocked: {project.blocker}"))
 
@@ -138,8 +146,11 @@ def _health_case(today: datetime.date, values: dict, ended, output_field, prefix
     s = prefix
     this_week = week_start(today)
     overdue = Q(**{f"{s}stage_planned_end__lt": today, f"{s}stage_done": False})
+    alert_off_track = Q(**{f"{s}alert_level": OFF_TRACK})
+    alert_at_risk = Q(**{f"{s}alert_level": AT_RISK})
     off_track = (
-        Q(**{f"{s}stage_planned_end__lt": today - datetime.timedelta(OVERDUE_OFF_TRACK_DAYS)})
+        alert_off_track
+        | Q(**{f"{s}stage_planned_end__lt": today - datetime.timedelta(OVERDUE_OFF_TRACK_DAYS)})
         & Q(**{f"{s}stage_done": False})
         | ~Q(blocker="")
         | Q(**{f"{s}likelihood_latest__lt": LOW_LIKELIHOOD})
@@ -149,12 +160,16 @@ def _health_case(today: datetime.date, values: dict, ended, output_field, prefix
     # and >= 1 exactly when day < this Monday - 7.
     stale = Q(**{f"{s}quiet_since__lt": this_week - datetime.timedelta(days=14)})
     at_risk = (
-        overdue
+        alert_at_risk
+        | overdue
         | Q(**{f"{s}likelihood_drop__gte": LIKELIHOOD_DROP_AT_RISK})
         | Q(**{f"{s}quiet_since__lt": this_week - datetime.timedelta(days=7)})
     )
     return Case(
-        When(~Q(status=ProjectStatus.ACTIVE), then=Value(ended)),
+        When(Q(status=ProjectStatus.STOPPED), then=Value(ended)),
+        When(Q(status=ProjectStatus.SHIPPED) & alert_off_track, then=Value(values[OFF_TRACK])),
+        When(Q(status=ProjectStatus.SHIPPED) & alert_at_risk, then=Value(values[AT_RISK])),
+        When(Q(status=ProjectStatus.SHIPPED), then=Value(values[ON_TRACK])),
         When(off_track, then=Value(values[OFF_TRACK])),
         When(stale, then=Value(values[STALE])),
         When(at_risk, then=Value(values[AT_RISK])),
@@ -165,10 +180,10 @@ def _health_case(today: datetime.date, values: dict, ended, output_field, prefix
 
 def health_level_sql(today: datetime.date, prefix: str = "board_summary__") -> Case:
     """project_health's level as a database expression on Project, for filtering and counting
-    thousands of projects without loading them (NULL for ended projects)."""
+    thousands of projects without loading them (NULL for stopped projects)."""
     return _health_case(today, {level: level for level in LABELS}, None, CharField(), prefix)
 
 
 def health_rank_sql(today: datetime.date, prefix: str = "board_summary__") -> Case:
-    """RANK of the level (-1 for ended projects), for sorting the worst first."""
+    """RANK of the level (-1 for stopped projects), for sorting the worst first."""
     return _health_case(today, RANK, -1, IntegerField(), prefix)

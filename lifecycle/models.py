@@ -560,10 +560,9 @@ class ProjectSummary(models.Model):
     stage_planned_end = models.DateField(null=True, blank=True)
     stage_done = models.BooleanField(default=False)
     open_high_risks = models.PositiveIntegerField(default=0)
-    # Unresolved monitoring alerts, worst first: [[health level, title], ...], for the board's
-    # reasons. Not filled yet: summary_refresh will keep them once the checks exist.
+    # Unresolved monitoring alerts, worst first: [[health level, title], ...] (the board's reasons).
     alerts = models.JSONField(default=list, blank=True)
-    # The worst level those alerts imply ("" when none), so the board can filter in SQL.
+    # The worst level those alerts imply ("" when none): lets the board filter in SQL.
     alert_level = models.CharField(max_length=10, blank=True)
     refreshed_at = models.DateTimeField(default=timezone.now)
 
@@ -591,9 +590,8 @@ class Audience(models.TextChoices):
 class MonitoringPlan(VersionedDocument):
     """How a live project is watched: the model in production and how often it is retrained.
 
-    The series watched (one per success criterion) are WatchedSeries rows. Nothing writes or
-    checks plans yet: the monitoring checks, the page and the rule that shipping needs a watched
-    series are still to come (issue 11)."""
+    The series watched (one per success criterion) are WatchedSeries rows; a project cannot be
+    shipped until at least one exists (lifecycle.services.project_ship)."""
 
     project = models.OneToOneField(
         Project, on_delete=models.CASCADE, related_name="monitoring_plan"
@@ -635,6 +633,7 @@ class WatchedSeries(VersionedDocument):
     who is told."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="watched_series")
+    # Always one of the project's own criteria (lifecycle.services.monitoring checks it).
     criterion = models.OneToOneField(
         SuccessCriterion, on_delete=models.CASCADE, related_name="watch"
     )
@@ -650,8 +649,10 @@ class WatchedSeries(VersionedDocument):
     tell = models.CharField(
         "Who is told", max_length=10, choices=Audience.choices, default=Audience.EDITORS
     )
+    # A series with no production reading yet counts as quiet from here.
+    watched_since = models.DateTimeField(default=timezone.now)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "watched_since"])
 
     class Meta:
         ordering = ["criterion__position", "criterion_id"]
@@ -681,7 +682,7 @@ class AlertQuerySet(models.QuerySet):
 
 
 class Alert(models.Model):
-    """A finding of the monitoring checks (still to be written) about a live project.
+    """A finding of the monitoring checks (lifecycle.services.monitoring) about a live project.
 
     `subject` names what the finding is about ("criterion:12", "dataset:5", "model"); while an
     alert for the same project, kind and subject is unresolved, the checks update it rather than

@@ -57,6 +57,7 @@ class Facts:
     stage_planned_end: datetime.date | None
     stage_done: bool
     open_high_risks: int
+    alerts: list = field(default_factory=list)
 
     @cached_property
     def likelihood_values(self) -> list[int]:
@@ -263,6 +264,7 @@ ROW_FIELDS = (
     "board_summary__stage_planned_end",
     "board_summary__stage_done",
     "board_summary__open_high_risks",
+    "board_summary__alerts",
 )
 
 
@@ -274,6 +276,7 @@ class Filters:
     health: str = ""
     status: str = ""
     q: str = ""
+    alerts: str = ""  # "open": with unresolved monitoring alerts; "none": without
 
     def apply(self, projects):
         """The filters that SQL can apply (all but health)."""
@@ -285,6 +288,10 @@ class Filters:
             projects = projects.filter(stage=self.stage)
         if self.status:
             projects = projects.filter(status=self.status)
+        if self.alerts == "open":
+            projects = projects.filter(board_summary__alert_level__gt="")
+        elif self.alerts == "none":
+            projects = projects.filter(board_summary__alert_level="")
         if self.q:
             text = self.q
             projects = projects.filter(
@@ -321,7 +328,15 @@ def to_cards(projects, today: datetime.date) -> list[Card]:
         (pk, name, slug, team, team_slug, first, last, username, stage, status, blocker) = row[:11]
         created_at, ended_stage, stop_reason, ended_at = row[11:15]
         facts = Facts(
-            row[15], row[16], row[17] or [], row[18], row[19], row[20], bool(row[21]), row[22] or 0
+            row[15],
+            row[16],
+            row[17] or [],
+            row[18],
+            row[19],
+            row[20],
+            bool(row[21]),
+            row[22] or 0,
+            row[23] or [],
         )
         card = Card(
             pk=pk,

@@ -36,6 +36,10 @@ def summaries_refresh(project_ids: Iterable[int] | None = None, apps=global_apps
     Stage = apps.get_model("lifecycle", "Stage")
     Risk = apps.get_model("lifecycle", "Risk")
     ProjectSummary = apps.get_model("lifecycle", "ProjectSummary")
+    try:
+        Alert = apps.get_model("lifecycle", "Alert")
+    except LookupError:  # the data migration 0005 runs before alerts exist
+        Alert = None
 
     def scoped(queryset, field="project_id"):
         return queryset if project_ids is None else queryset.filter(**{f"{field}__in": ids})
@@ -74,6 +78,15 @@ def summaries_refresh(project_ids: Iterable[int] | None = None, apps=global_apps
         .annotate(n=Count("id", filter=Q(status="open")))
         .values_list("project_id", "n")
     )
+    alerts: dict[int, list] = defaultdict(list)
+    if Alert is not None:
+        open_alerts = (
+            scoped(Alert.objects.exclude(status="resolved"))
+            .order_by("project_id", "opened_at", "id")
+            .values_list("project_id", "level", "title")
+        )
+        for project_id, level, title in open_alerts:
+            alerts[project_id].append([level, title])
     now = timezone.now()
     summaries = []
     for project_id, created_at in created.items():
@@ -82,8 +95,13 @@ def summaries_refresh(project_ids: Iterable[int] | None = None, apps=global_apps
         values = [value for _, value in recent]
         last_at = last_log.get(project_id)
         last_day = timezone.localdate(last_at) if last_at else None
+        found = sorted(alerts.get(project_id, []), key=lambda item: -health.RANK[item[0]])
+        alert_fields = (
+            {"alerts": found, "alert_level": found[0][0] if found else ""} if Alert else {}
+        )
         summaries.append(
             ProjectSummary(
+                **alert_fields,
                 project_id=project_id,
                 last_log_at=last_at,
                 quiet_since=health.quiet_since(last_day, timezone.localdate(created_at)),
@@ -104,6 +122,7 @@ def summaries_refresh(project_ids: Iterable[int] | None = None, apps=global_apps
         update_conflicts=True,
         unique_fields=["project"],
         update_fields=[
+            *(["alerts", "alert_level"] if Alert else []),
             "last_log_at",
             "quiet_since",
             "likelihoods",

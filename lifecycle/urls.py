@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from .views import decisions, log, portfolio, projects, sections
+from .views import decisions, log, monitoring, portfolio, projects, sections
 
 register_converter(log.WeekConverter, "week")
 
@@ -83,5 +83,27 @@ urlpatterns = [
         "projects/<slug:slug>/log/experiments/<int:pk>/readings/",
         log.reading_add,
         name="reading_add",
+    ),
+    # Monitoring, once a model is live
+    path("projects/<slug:slug>/monitoring/", monitoring.monitoring, name="monitoring"),
+    path("projects/<slug:slug>/monitoring/plan/", monitoring.plan_edit, name="monitoring_plan"),
+    path("projects/<slug:slug>/monitoring/watch/new/", monitoring.watch_new, name="watch_new"),
+    path(
+        "projects/<slug:slug>/monitoring/watch/<int:pk>/", monitoring.watch_edit, name="watch_edit"
+    ),
+    path(
+        "projects/<slug:slug>/monitoring/watch/<int:pk>/delete/",
+        monitoring.watch_delete,
+        name="watch_delete",
+    ),
+    path(
+        "projects/<slug:slug>/alerts/<int:pk>/acknowledge/",
+        monitoring.alert_acknowledge,
+        name="alert_acknowledge",
+    ),
+    path(
+        "projects/<slug:slug>/alerts/<int:pk>/resolve/",
+        monitoring.alert_resolve,
+        name="alert_resolve",
     ),
 ]

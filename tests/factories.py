@@ -59,3 +59,13 @@ def add_risk(project: Project, by: User, **fields):
     }
     values.update(fields)
     return services.risk_add(project=project, fields=values, by=by)
+
+
+def watch(project: Project, by: User, criterion=None, **fields):
+    """Watch a criterion in production (shipping needs one): the project's first, or a new one."""
+    from lifecycle.services import monitoring
+
+    criterion = criterion or project.criteria.first() or add_criterion(project, by)
+    values = {"criterion": criterion, "expected_every_hours": 24, "alert_threshold": 70.0}
+    values.update(fields)
+    return monitoring.watched_series_add(project=project, fields=values, by=by)

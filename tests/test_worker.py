@@ -62,3 +62,33 @@ def test_worker_sends_overdue_reminders_and_marks_the_stages(real_worker, projec
     assert result.get(timeout=60) == 1
     assert Stage.objects.get(pk=stage.pk).overdue_reminder_for == stage.planned_end
     assert real_worker.poll() is None  # the worker is still alive and serving
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_runs_the_monitoring_checks_and_a_new_reading_resolves_the_alert(
+    real_worker, project, owner
+):
+    from lifecycle.models import Alert, Reading, WatchedSeries
+    from lifecycle.tasks import run_monitoring
+    from tests.factories import watch
+
+    series = watch(project, owner, expected_every_hours=24)
+    services.project_move_to_stage(project=project, to_stage="tech_transfer", by=owner, reason="Go")
+    services.project_ship(project=project, by=owner, note="Live")
+    WatchedSeries.objects.filter(pk=series.pk).update(
+        watched_since=timezone.now() - datetime.timedelta(days=3)
+    )
+
+    assert run_monitoring.delay().get(timeout=60)["opened"] == 1
+    alert = Alert.objects.get(project=project)
+    assert alert.status == "open" and alert.kind == "quiet"
+    assert run_monitoring.delay().get(timeout=60)["opened"] == 0  # still one alert
+    assert Alert.objects.filter(project=project).count() == 1
+
+    Reading.objects.create(
+        criterion=series.criterion, project=project, value=75, source="production"
+    )
+    assert run_monitoring.delay().get(timeout=60)["resolved"] == 1
+    alert.refresh_from_db()
+    assert alert.status == "resolved"
+    assert alert.resolve_note.startswith("Resolved by itself")

@@ -23,6 +23,7 @@ from ..models import (
     StopRule,
     SuccessCriterion,
     Timebox,
+    WatchedSeries,
 )
 from ..summary import summary_refresh
 
@@ -217,6 +218,11 @@ def project_ship(*, project: Project, by, note: str) -> ProjectEvent:
         )
     if not note.strip():
         raise DecisionError("Say what went live and how it is watched.")
+    if not WatchedSeries.objects.filter(project=project).exists():
+        raise DecisionError(
+            "Before shipping, say how the live model will be watched: add at least one "
+            "success criterion to watch on the project's monitoring page."
+        )
     today = timezone.localdate()
     from_stage = project.stage
     if project.stage == StageKind.TECH_TRANSFER:

@@ -56,6 +56,7 @@ def project_ship(request, slug):
         lambda data: services.project_ship(project=project, by=request.user, note=data["note"]),
         title="Mark as shipped",
         done_message="Marked as shipped. It stays on the board under Monitoring.",
+        template_extra={"watch_needed": not project.watched_series.exists()},
     )
 
 

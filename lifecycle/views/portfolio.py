@@ -27,7 +27,7 @@ from ..access import get_project_for_owner
 from ..forms import BlockerForm, PortfolioFilterForm
 from ..models import Project, ProjectStatus
 
-FILTER_NAMES = ("q", "team", "owner", "stage", "health", "status")
+FILTER_NAMES = ("q", "team", "owner", "stage", "health", "status", "alerts")
 
 
 def _filter_form(request) -> PortfolioFilterForm:

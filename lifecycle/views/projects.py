@@ -89,6 +89,7 @@ def project_page_context(access, **extra) -> dict:
         )
     )
     criteria = list(project.criteria.all())
+    summary = getattr(project, "board_summary", None)
     risks = sorted(
         project.risks.select_related("owner"),
         key=lambda risk: (risk.status != "open", -risk.score, -risk.pk),
@@ -104,7 +105,8 @@ def project_page_context(access, **extra) -> dict:
         "stages": stages,
         "timeline": stage_timeline(stages, today=timezone.localdate()),
         "events": ProjectEvent.objects.filter(project=project).select_related("actor")[:12],
-        "health": project_health(project, getattr(project, "board_summary", None)),
+        "health": project_health(project, summary),
+        "alerts": summary.alerts if summary else [],
         # Read only when the page shows the charts: two queries, however long the log.
         "progress": ProjectProgress(project, criteria),
     }

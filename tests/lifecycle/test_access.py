@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import add_criterion, add_risk
+from lifecycle.models import Alert
+from tests.factories import add_criterion, add_risk, watch
 
 READ, EDIT, OWN = "read", "edit", "own"
 
@@ -13,7 +14,20 @@ def _objects(project, owner):
     risk = add_risk(project, owner)
     stage = project.stages.get(kind="ideation")
     item = stage.exit_criteria.create(text="Problem agreed with the product owner")
-    return {"criterion": criterion, "risk": risk, "item": item, "owner": owner}
+    spare = add_criterion(project, owner, name="Handling time", direction="lower")
+    series = watch(project, owner, criterion=criterion)
+    alert = Alert.objects.create(
+        project=project, kind="quiet", subject=f"criterion:{criterion.pk}", title="Quiet"
+    )
+    return {
+        "criterion": criterion,
+        "risk": risk,
+        "item": item,
+        "owner": owner,
+        "spare": spare,
+        "series": series,
+        "alert": alert,
+    }
 
 
 # (url name, kwargs builder, method, needed right, POST data builder)
@@ -126,6 +140,55 @@ VIEWS = [
         lambda o: {"stop_reason": "no_data", "note": "No labels"},
     ),
     ("project_reopen", lambda p, o: {}, "get", OWN, None),
+    ("monitoring", lambda p, o: {}, "get", READ, None),
+    ("monitoring_plan", lambda p, o: {}, "get", EDIT, None),
+    (
+        "monitoring_plan",
+        lambda p, o: {},
+        "post",
+        EDIT,
+        lambda o: {"model_version": "v3", "trained_on": "2026-11-02", "retrain_every_days": 90},
+    ),
+    (
+        "watch_new",
+        lambda p, o: {},
+        "post",
+        EDIT,
+        lambda o: {
+            "criterion": o["spare"].pk,
+            "expected_every_hours": 24,
+            "alert_threshold": 300,
+            "tell": "editors",
+        },
+    ),
+    (
+        "watch_edit",
+        lambda p, o: {"pk": o["series"].pk},
+        "post",
+        EDIT,
+        lambda o: {
+            "criterion": o["criterion"].pk,
+            "expected_every_hours": 12,
+            "alert_threshold": 65,
+            "tell": "team",
+            "version": 1,
+        },
+    ),
+    ("watch_delete", lambda p, o: {"pk": o["series"].pk}, "post", EDIT, lambda o: {"version": 1}),
+    (
+        "alert_acknowledge",
+        lambda p, o: {"pk": o["alert"].pk},
+        "post",
+        EDIT,
+        lambda o: {"note": "Looking at the feed"},
+    ),
+    (
+        "alert_resolve",
+        lambda p, o: {"pk": o["alert"].pk},
+        "post",
+        EDIT,
+        lambda o: {"note": "Fixed"},
+    ),
 ]
 
 IDS = [f"{name}-{method}" for name, _, method, _, _ in VIEWS]

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from lifecycle import services
 from lifecycle.models import EventKind, ProjectEvent
+from tests.factories import watch
 
 pytestmark = pytest.mark.django_db
 
@@ -124,9 +125,22 @@ def test_shipping_from_prototyping_is_refused_with_advice(client, project, owner
     assert "ships from Tech transfer or Monitoring" in response.content.decode()
 
 
+def test_shipping_needs_a_watched_criterion_and_says_where_to_add_one(client, project, owner):
+    client.force_login(owner)
+    move(client, project, "tech_transfer")
+    url = reverse("lifecycle:project_ship", args=[project.slug])
+    response = client.post(url, {"note": "Live for all agents"})
+    assert response.status_code == 422
+    assert "add at least one success criterion to watch" in response.content.decode()
+    project.refresh_from_db()
+    assert (project.status, project.stage) == ("active", "tech_transfer")
+    assert not ProjectEvent.objects.filter(project=project, kind=EventKind.SHIPPED).exists()
+
+
 def test_shipping_from_tech_transfer_moves_into_monitoring(client, project, owner):
     client.force_login(owner)
     move(client, project, "tech_transfer")
+    watch(project, owner)
     url = reverse("lifecycle:project_ship", args=[project.slug])
     response = client.post(url, {"note": "Live for all agents; drift dashboard in place"})
     assert response.status_code == 302

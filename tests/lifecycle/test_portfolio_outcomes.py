@@ -9,7 +9,7 @@ from django.urls import reverse
 from lifecycle import services
 from lifecycle.models import Stage
 from lifecycle.outcomes import count_axis
-from tests.factories import make_project, make_team, make_user
+from tests.factories import make_project, make_team, make_user, watch
 
 OUTCOMES = reverse("lifecycle:portfolio_outcomes")
 
@@ -28,6 +28,7 @@ def test_outcome_counts(client, manager, team, owner, project):
     Stage.objects.filter(project=shipped, kind="tech_transfer").update(
         actual_start=datetime.date.today() - datetime.timedelta(days=30)
     )
+    watch(shipped, owner)
     services.project_ship(project=shipped, by=owner, note="Live and watched.")
     make_project(team, owner, name="Still thinking")
 

@@ -26,6 +26,7 @@ from lifecycle.demo_data import (
     IDEAS,
     LOGS,
     MANAGER_GROUP,
+    MONITORING,
     PEOPLE,
     PROJECTS,
     TEAMS,
@@ -36,6 +37,7 @@ from lifecycle.demo_data import (
     IdeaTemplate,
     Move,
     Revision,
+    WatchSpec,
 )
 from lifecycle.experiment_log import (
     MAX_READINGS_PER_CALL,
@@ -66,7 +68,9 @@ from lifecycle.models import (
     StopRule,
     SuccessCriterion,
     Timebox,
+    WatchedSeries,
 )
+from lifecycle.services import monitoring
 from lifecycle.summary import summaries_refresh
 from lifecycle.templatetags.waypoint import number
 from lifecycle.weeks import week_start
@@ -159,6 +163,11 @@ class Command(BaseCommand):
         summarised = summaries_refresh()
         self.stdout.write(
             f"Board summaries: {summarised:,} projects in {time.monotonic() - started:.1f} s."
+        )
+        # The alerts a live portfolio would have by now, without emailing the demo people.
+        checked = monitoring.monitoring_run(tell=False)
+        self.stdout.write(
+            f"Monitoring: {checked.projects} live projects checked, {checked.opened} alerts opened."
         )
         self.print_logins()
 
@@ -368,8 +377,49 @@ def _end(project: Project, ending: Ending, users: dict[str, User], today: dateti
         else:
             if project.stage == StageKind.TECH_TRANSFER:
                 _tick_all(project.stages.get(kind=project.stage), by)
+            _watch(project, by, moment, today)
             event = services.project_ship(project=project, by=by, note=ending.note)
     ProjectEvent.objects.filter(pk=event.pk).update(at=moment)
+
+
+def _watch(project: Project, by: User, moment: datetime.datetime, today: datetime.date) -> None:
+    """A shipped project is watched: the series and plan of MONITORING, or else its first
+    business criterion, read weekly, with an alert when it falls back to the baseline."""
+    if WatchedSeries.objects.filter(project=project).exists():
+        return
+    criteria = {c.name: c for c in project.criteria.order_by("kind", "position", "id")}
+    spec = MONITORING.get(project.slug)
+    if spec is None:
+        first = next(iter(criteria.values()), None)
+        if first is None:
+            return
+        threshold = first.baseline if first.baseline is not None else first.target
+        watches = [WatchSpec(first.name, threshold)]
+    else:
+        watches = list(spec.watches)
+        monitoring.monitoring_plan_save(
+            project=project,
+            fields={
+                "model_version": spec.model_version,
+                "trained_on": _days_ago(today, spec.trained_days_ago),
+                "retrain_every_days": spec.retrain_every_days,
+                "notes": spec.notes,
+            },
+            expected_version=None,
+            by=by,
+        )
+    for watch in watches:
+        monitoring.watched_series_add(
+            project=project,
+            fields={
+                "criterion": criteria[watch.criterion],
+                "expected_every_hours": watch.expected_every_hours,
+                "alert_threshold": watch.alert_threshold,
+                "tell": watch.tell,
+                "watched_since": moment,
+            },
+            by=by,
+        )
 
 
 def _tick_current_stage(project: Project, spec: DemoProject, today: datetime.date) -> None:

@@ -1,0 +1,81 @@
+"""What the monitoring page shows: the plan, each watched series with its latest production
+reading and state, the open alerts and the recently resolved ones. A fixed number of queries."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from ..health import RANK
+from ..models import Alert, AlertStatus, MonitoringPlan, Project, ProjectStatus, StageKind
+from ..services.monitoring import grace, is_breach, watched_series_with_latest
+
+RESOLVED_SHOWN = 10
+
+
+@dataclass
+class SeriesRow:
+    series: object
+    state: str  # "ok", "quiet", "breach", "waiting"
+    words: str
+
+    @property
+    def criterion(self):
+        return self.series.criterion
+
+
+def _state(series, now: datetime.datetime) -> tuple[str, str]:
+    criterion = series.criterion
+    every = datetime.timedelta(hours=series.expected_every_hours)
+    if series.latest_at is None:
+        if now - series.watched_since > every + grace(every):
+            return "quiet", "No production reading received yet."
+        return "waiting", "Waiting for the first production reading."
+    if now - series.latest_at > every + grace(every):
+        return "quiet", "Readings stopped arriving."
+    if is_breach(series.latest_value, series.alert_threshold, criterion.direction):
+        return "breach", "The latest reading is past the alert threshold."
+    return "ok", "Readings arrive and are within the threshold."
+
+
+@dataclass
+class MonitoringPage:
+    project: Project
+    plan: MonitoringPlan | None
+    rows: list[SeriesRow]
+    unwatched: list
+    open_alerts: list[Alert]
+    resolved_alerts: list[Alert]
+    retrain_due: datetime.date | None
+    is_monitored: bool
+
+    @property
+    def retrain_overdue(self) -> bool:
+        return self.retrain_due is not None and self.retrain_due < timezone.localdate()
+
+
+def monitoring_page(project: Project, now: datetime.datetime | None = None) -> MonitoringPage:
+    now = now or timezone.now()
+    plan = MonitoringPlan.objects.filter(project=project).first()
+    series = list(watched_series_with_latest([project.pk]))
+    watched_ids = {s.criterion_id for s in series}
+    unwatched = [c for c in project.criteria.all() if c.pk not in watched_ids]
+    alerts = Alert.objects.filter(project=project).select_related("acknowledged_by", "resolved_by")
+    open_alerts = sorted(
+        alerts.exclude(status=AlertStatus.RESOLVED).order_by("-opened_at", "-id"),
+        key=lambda alert: -RANK.get(alert.level, 0),
+    )
+    resolved = list(
+        alerts.filter(status=AlertStatus.RESOLVED).order_by("-resolved_at", "-id")[:RESOLVED_SHOWN]
+    )
+    return MonitoringPage(
+        project=project,
+        plan=plan,
+        rows=[SeriesRow(s, *_state(s, now)) for s in series],
+        unwatched=unwatched,
+        open_alerts=open_alerts,
+        resolved_alerts=resolved,
+        retrain_due=plan.retrain_due() if plan else None,
+        is_monitored=project.status == ProjectStatus.SHIPPED
+        or (project.status == ProjectStatus.ACTIVE and project.stage == StageKind.MONITORING),
+    )
