@@ -396,11 +396,22 @@ def _cleared_note(alert: Alert, now: datetime.datetime, monitored: bool) -> str:
     }[alert.kind]
 
 
-@transaction.atomic
 def monitoring_run(*, at: datetime.datetime | None = None, tell: bool = True) -> RunResult:
     """One pass of the checks: open, update and resolve alerts; refresh the affected summaries
     and (unless `tell` is false) tell people about new alerts. Safe to run twice: the second
-    pass changes nothing."""
+    pass changes nothing.
+
+    Two passes at the same moment (beat and a manual `run_monitoring`) cannot both open the same
+    alert: the partial unique constraint refuses the second, whose pass is rolled back and run
+    again, and then finds the first one's alerts."""
+    try:
+        return _monitoring_pass(at=at, tell=tell)
+    except IntegrityError:
+        return _monitoring_pass(at=at, tell=tell)
+
+
+@transaction.atomic
+def _monitoring_pass(*, at: datetime.datetime | None, tell: bool) -> RunResult:
     now = at or timezone.now()
     project_ids, series_count, findings = findings_now(now)
     by_key = {finding.key: finding for finding in findings}

@@ -471,3 +471,32 @@ def test_members_of_another_team_never_see_the_page(client, live, outsider):
     Membership.objects.filter(user=outsider).delete()
     client.force_login(outsider)
     assert client.get(reverse("lifecycle:monitoring", args=[live.slug])).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_passes_at_once_open_each_alert_once(live):
+    """PostgreSQL: beat's pass and a manual one at the same moment."""
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def one_pass():
+        try:
+            barrier.wait(timeout=10)
+            results.append(monitoring.monitoring_run(at=NOW, tell=False))
+        except Exception as error:  # reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=one_pass) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    assert sorted(result.opened for result in results) == [0, 1]
+    assert Alert.objects.filter(project=live).count() == 1

@@ -16,6 +16,7 @@ from demos.seed import SPECS
 from demos.services import agreement_by_band
 from lifecycle.demo_data import DEMO_LOGINS, DEMO_PASSWORD, LOGS, PROJECTS
 from lifecycle.models import (
+    Alert,
     Charter,
     CriterionKind,
     EventKind,
@@ -294,6 +295,39 @@ def test_live_projects_have_weekly_production_readings(seeded):
     assert not Reading.objects.filter(
         project__slug="synthetic-identity-detection", source="production"
     ).exists()
+
+
+def test_the_live_demo_projects_are_monitored_with_one_of_each_finding(seeded):
+    """make run shows monitoring at once: a healthy live project, a breach with a stale model,
+    and a production feed that went quiet; every shipped project watches something."""
+    for project in Project.objects.filter(slug__in=DEMO_SLUGS, status=ProjectStatus.SHIPPED):
+        assert project.watched_series.exists(), project
+    unresolved = {
+        (alert.project.slug, alert.kind)
+        for alert in Alert.objects.unresolved().select_related("project")
+    }
+    assert unresolved == {
+        ("card-fraud-flags-for-manual-review", "breach"),
+        ("card-fraud-flags-for-manual-review", "stale_model"),
+        ("support-ticket-triage", "quiet"),
+    }
+    churn = Project.objects.get(slug="churn-prediction-for-subscription-customers")
+    assert churn.board_summary.alert_level == ""
+    triage = Project.objects.get(slug="support-ticket-triage")
+    assert triage.board_summary.alert_level == "off_track"
+    assert "No production readings of Time to first read" in triage.board_summary.alerts[0][1]
+
+
+def test_run_monitoring_command_reports_and_refuses_a_moment_without_time_zone(seeded):
+    out = io.StringIO()
+    call_command("run_monitoring", stdout=out)
+    assert "0 alerts opened, 3 still open, 0 resolved" in out.getvalue()
+    with pytest.raises(CommandError, match="with a time zone"):
+        call_command("run_monitoring", at="2026-12-04T09:00", stdout=io.StringIO())
+    later = (timezone.now() + datetime.timedelta(days=400)).isoformat()
+    out = io.StringIO()
+    call_command("run_monitoring", at=later, stdout=out)
+    assert "alerts opened" in out.getvalue()
 
 
 # The synthetic portfolio's logs
