@@ -12,6 +12,8 @@ row is loaded, so a million-row dataset costs the same few queries as a small on
 import math
 from dataclasses import dataclass
 
+from django.core.cache import cache
+
 from ..models import Dataset, DriftLevel, Example
 from ..queries import range_band_counts
 from ..scales import Band
@@ -152,6 +154,19 @@ def psi(reference: Dataset, live: Dataset) -> Drift:
     return Drift(round(value, 4), level, words, bins)
 
 
+def cached_psi(reference: Dataset, live: Dataset) -> Drift:
+    """psi() of two ready datasets, computed once: their rows never change once ready (the
+    created_at in the key: SQLite may reuse the id of a deleted dataset)."""
+    key = "demos:psi:" + ":".join(
+        f"{d.pk}-{d.created_at.timestamp():.0f}" for d in (reference, live)
+    )
+    drift = cache.get(key)
+    if drift is None:
+        drift = psi(reference, live)
+        cache.set(key, drift, None)
+    return drift
+
+
 # Showing bands -------------------------------------------------------------------------------
 
 
@@ -182,3 +197,29 @@ def band_rows(bins) -> list[BandRow]:
         )
         for low, high, ref, cur in bins
     ]
+
+
+@dataclass(frozen=True)
+class LiveTraffic:
+    """A live dataset of a demo as its page shows it, from the figures stored on the row."""
+
+    dataset: Dataset
+    reference: Dataset | None
+    words: str
+    rows: list[BandRow]
+
+
+def live_traffic(datasets: list[Dataset]) -> list[LiveTraffic]:
+    """The live datasets among a demo's `datasets`, each with the version serving it (found in
+    the same list: no query) and its stored drift in words."""
+    by_id = {dataset.pk: dataset for dataset in datasets}
+    shown = []
+    for dataset in datasets:
+        if dataset.live_of_id is None:
+            continue
+        reference = by_id.get(dataset.live_of_id)
+        words = ""
+        if dataset.drift_psi is not None and reference is not None:
+            words = drift_words(dataset.drift_psi, version=reference.model_version)[1]
+        shown.append(LiveTraffic(dataset, reference, words, band_rows(dataset.drift_bins)))
+    return shown
