@@ -5,18 +5,19 @@ deciles: PSI = Σ (live share − reference share) × ln(live share / reference 
 the bands. 0 is the same spread; the further the shares move apart, the larger it gets.
 
 Everything is read from the (dataset, score) index: the decile edges by OFFSET into the ordered
-index (from whichever end is nearer), the counts per band by range counts (range_band_counts). No
-row is loaded, so a million-row dataset costs the same few queries as a small one.
+index, the counts per band by one range count per band (queries.range_band_counts counts from
+the nearer end of the index, the right choice for a scale's few thresholds; for ten bands,
+counting each band's own range reads every entry once instead of two and a half times). No row
+is loaded, so a million-row dataset costs the same 27 queries as a small one.
 """
 
 import math
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.db.models import Q
 
 from ..models import Dataset, DriftLevel, Example
-from ..queries import range_band_counts
-from ..scales import Band
 
 BANDS = 10
 # A band's share is taken as at least 0.01 % (of either dataset), so a band that one dataset
@@ -97,32 +98,65 @@ def versions_words(drift: Drift, before: Dataset, after: Dataset) -> str:
     )
 
 
-def _score_at(dataset: Dataset, position: int, total: int) -> float:
-    """The score at `position` (from 0) of the dataset's scores in ascending order, read by
-    OFFSET into the (dataset, score) index from whichever end is nearer."""
-    scores = Example.objects.filter(dataset=dataset).values_list("score", flat=True)
-    if position < total / 2:
-        return scores.order_by("score")[position]
-    return scores.order_by("-score")[total - 1 - position]
+def _in_band(low: float | None, high: float | None) -> Q:
+    """Scores from `low` (included) to `high` (excluded): one range of the (dataset, score)
+    index. A score on an edge belongs to the band that starts there, as a score on a scale's
+    threshold does."""
+    condition = Q()
+    if low is not None:
+        condition &= Q(score__gte=low)
+    if high is not None:
+        condition &= Q(score__lt=high)
+    return condition
+
+
+def reference_bands(reference: Dataset) -> tuple[list[float], list[int]]:
+    """The reference's band edges, from low to high, and its examples per band.
+
+    The edges are the scores at positions n/10, 2n/10, … 9n/10 of its ordered scores. Each is
+    read by OFFSET into the index, starting from the previous edge (minus the examples already
+    counted below it), and the band it closes is counted as a range: every index entry is read
+    about twice in all, whatever n is. Tied scores give equal edges, which collapse into one
+    (so there may be fewer than ten bands); an edge at 0 would close an empty band and is left
+    out."""
+    total = reference.row_count
+    if total <= 0:
+        raise DriftError(f"“{reference.model_version}” has no examples to compare.")
+    examples = Example.objects.filter(dataset=reference)
+    edges: list[float] = []
+    counts: list[int] = []
+    below = 0  # examples under the last edge kept
+    for k in range(1, BANDS):
+        low = edges[-1] if edges else None
+        edge = (
+            examples.filter(_in_band(low, None))
+            .order_by("score")
+            .values_list("score", flat=True)[k * total // BANDS - below]
+        )
+        if edge <= 0 or edge == low:
+            continue
+        in_band = examples.filter(_in_band(low, edge)).count()
+        edges.append(edge)
+        counts.append(in_band)
+        below += in_band
+    counts.append(total - below)
+    return edges, counts
 
 
 def decile_edges(dataset: Dataset) -> list[float]:
-    """Where the reference's bands start, from low to high, the lowest band's start (0) left
-    out: the scores at positions n/10, 2n/10, … 9n/10 of its ordered scores. Tied scores make
-    equal edges, which collapse into one (so there may be fewer than ten bands), and an edge at
-    0 would make an empty first band, so it goes too."""
-    total = dataset.row_count
-    if total <= 0:
-        raise DriftError(f"“{dataset.model_version}” has no examples to compare.")
-    edges = {_score_at(dataset, k * total // BANDS, total) for k in range(1, BANDS)}
-    return sorted(edge for edge in edges if edge > 0)
+    """Where the bands of `dataset` as a reference start, the lowest band's start (0) left out."""
+    return reference_bands(dataset)[0]
 
 
-def _counts(dataset: Dataset, edges: list[float]) -> list[int]:
-    """Examples per band [0, e1), [e1, e2), … [e_last, 1], from low to high (a score on an
-    edge belongs to the band that starts there, as a score on a scale's threshold does)."""
-    bands = [Band("", "", "", edge) for edge in reversed(edges)] + [Band("", "", "", 0.0)]
-    return list(reversed(range_band_counts(dataset, bands)))
+def band_counts(dataset: Dataset, edges: list[float]) -> list[int]:
+    """Examples of `dataset` in each band [0, e1), [e1, e2), … [e_last, 1]: one range count per
+    band but the last (the rest), so each index entry is read once."""
+    examples = Example.objects.filter(dataset=dataset)
+    counts = [
+        examples.filter(_in_band(low, high)).count()
+        for low, high in zip([None, *edges[:-1]], edges, strict=True)
+    ]
+    return [*counts, dataset.row_count - sum(counts)]
 
 
 def psi_of_counts(reference: list[int], live: list[int]) -> float:
@@ -141,8 +175,8 @@ def psi(reference: Dataset, live: Dataset) -> Drift:
     decile bands, its level, a sentence with the figure, and each band's two shares."""
     if live.row_count <= 0:
         raise DriftError(f"“{live.model_version}” has no examples to compare.")
-    edges = decile_edges(reference)
-    ref_counts, live_counts = _counts(reference, edges), _counts(live, edges)
+    edges, ref_counts = reference_bands(reference)
+    live_counts = band_counts(live, edges)
     value = psi_of_counts(ref_counts, live_counts)
     level, words = drift_words(value, version=reference.model_version)
     lows, highs = [0.0, *edges], [*edges, 1.0]
