@@ -290,3 +290,27 @@ def test_the_compare_page_gives_the_version_to_version_psi(client, demo, served,
     assert "“prod-week-48” spreads its scores very differently from “v3” (PSI " in html
     assert response.context["drift"].level == "significant"
     assert html.count('class="drift-bar-reference"') == 10
+
+
+def test_the_live_part_refreshes_on_its_own(client, demo, served, viewer):
+    reference, live = served
+    dataset_mark_live(dataset=live, reference=reference)
+    client.force_login(viewer)
+    url = reverse("demos:demo_section", args=[demo.project.slug, demo.pk, "live"])
+    response = client.get(url, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section id="live"') and "Significant drift" in html
+
+
+def test_the_admin_shows_live_traffic_without_letting_it_be_edited(client, demo, served):
+    from tests.factories import make_user
+
+    reference, live = served
+    dataset_mark_live(dataset=live, reference=reference)
+    admin = make_user("root", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    response = client.get(reverse("admin:demos_dataset_change", args=[live.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="live_of"' not in html and 'name="drift_psi"' not in html
+    assert "significant" in html.lower()
