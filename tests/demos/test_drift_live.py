@@ -271,12 +271,21 @@ def test_the_demo_page_reads_no_drift_on_a_view(
     with django_assert_max_num_queries(20) as captured:
         client.get(url)
     assert not any("ORDER BY" in q["sql"] and "OFFSET" in q["sql"] for q in captured)
+    page_queries = len(captured)  # (the next request resets the connection's query log)
     Example.objects.bulk_create(
         Example(dataset=live, row=1000 + i, external_id=f"extra{i}", score=0.5, fields={})
         for i in range(200)
     )
-    with django_assert_max_num_queries(len(captured)):
+    with django_assert_max_num_queries(page_queries):
         client.get(url)
+    # More live datasets cost no more queries either.
+    for week in (49, 50):
+        more = make_dataset(demo, RNG.beta(3, 2, 50).tolist(), version=f"prod-week-{week}")
+        dataset_mark_live(dataset=more, reference=reference)
+    client.get(url)  # the newest dataset's labels counted and cached once
+    with django_assert_max_num_queries(page_queries):
+        html = client.get(url).content.decode()
+    assert html.count('class="live-traffic') == 3
 
 
 def test_the_compare_page_gives_the_version_to_version_psi(client, demo, served, viewer):
