@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import Dataset
-from ..selectors.drift import DriftError, psi
+from ..selectors.drift import Drift, DriftError, psi
 
 
 class LiveError(ValueError):
@@ -55,21 +55,42 @@ def _check(dataset: Dataset, reference: Dataset) -> None:
         )
 
 
-@transaction.atomic
+DRIFT_FIELDS = ["drift_psi", "drift_level", "drift_bins", "drift_checked_at"]
+
+
+def _measured(reference: Dataset, live: Dataset) -> Drift:
+    try:
+        return psi(reference, live)
+    except DriftError as error:
+        raise LiveError(str(error)) from None
+
+
+def _keep(dataset: Dataset, drift: Drift, at: datetime.datetime | None) -> None:
+    dataset.drift_psi = drift.value
+    dataset.drift_level = drift.level
+    dataset.drift_bins = [list(band) for band in drift.bins]
+    dataset.drift_checked_at = at or timezone.now()
+
+
 def dataset_mark_live(
     *, dataset: Dataset, reference: Dataset, at: datetime.datetime | None = None
 ) -> Dataset:
     """Mark `dataset` as live traffic served by `reference` (another ready, non-live version of
-    the same demo) and store its drift from it. Bad choices raise LiveError and change nothing."""
-    dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
-    reference = Dataset.objects.get(pk=reference.pk)
+    the same demo) and store its drift from it. Bad choices raise LiveError and change nothing.
+
+    The PSI is measured before the write transaction (on SQLite a write transaction holds the
+    database's one write lock), and the choice checked again under the row's lock."""
+    dataset, reference = Dataset.objects.get(pk=dataset.pk), Dataset.objects.get(pk=reference.pk)
     _check(dataset, reference)
-    dataset.live_of = reference
-    dataset.save(update_fields=["live_of"])
-    try:
-        return dataset_drift_refresh(dataset=dataset, at=at)
-    except DriftError as error:  # rolled back with the mark
-        raise LiveError(str(error)) from None
+    drift = _measured(reference, dataset)
+    with transaction.atomic():
+        dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
+        reference = Dataset.objects.get(pk=reference.pk)
+        _check(dataset, reference)
+        dataset.live_of = reference
+        _keep(dataset, drift, at)
+        dataset.save(update_fields=["live_of", *DRIFT_FIELDS])
+    return dataset
 
 
 def _clear(dataset: Dataset) -> None:
@@ -85,9 +106,7 @@ def dataset_unmark_live(*, dataset: Dataset) -> Dataset:
     dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
     dataset.live_of = None
     _clear(dataset)
-    dataset.save(
-        update_fields=["live_of", "drift_psi", "drift_level", "drift_bins", "drift_checked_at"]
-    )
+    dataset.save(update_fields=["live_of", *DRIFT_FIELDS])
     return dataset
 
 
@@ -100,12 +119,11 @@ def dataset_drift_refresh(*, dataset: Dataset, at: datetime.datetime | None = No
     if reference is None or not (dataset.ready and reference.ready):
         _clear(dataset)
     else:
-        drift = psi(reference, dataset)
-        dataset.drift_psi = drift.value
-        dataset.drift_level = drift.level
-        dataset.drift_bins = [list(band) for band in drift.bins]
-        dataset.drift_checked_at = at or timezone.now()
-    dataset.save(update_fields=["drift_psi", "drift_level", "drift_bins", "drift_checked_at"])
+        _keep(dataset, _measured(reference, dataset), at)
+    # Only the figures, and only while the dataset is still live traffic of that version.
+    Dataset.objects.filter(pk=dataset.pk, live_of=reference).update(
+        **{name: getattr(dataset, name) for name in DRIFT_FIELDS}
+    )
     return dataset
 
 

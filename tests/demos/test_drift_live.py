@@ -85,6 +85,17 @@ def test_changing_the_reference_recomputes_the_drift(demo, served):
     )
 
 
+def test_refreshing_a_live_dataset_measures_it_again(served):
+    reference, live = served
+    dataset_mark_live(dataset=live, reference=reference, at=AT)
+    Dataset.objects.filter(pk=live.pk).update(drift_psi=0.0, drift_level="stable")
+    later = AT + datetime.timedelta(hours=6)
+    dataset_drift_refresh(dataset=live, at=later)
+    live.refresh_from_db()
+    assert (live.drift_level, live.drift_checked_at) == ("significant", later)
+    assert live.drift_psi > 0.25
+
+
 def test_refreshing_a_dataset_that_is_not_live_clears_stale_figures(served):
     reference, live = served
     Dataset.objects.filter(pk=live.pk).update(drift_psi=0.4, drift_level="significant")
