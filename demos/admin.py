@@ -24,6 +24,9 @@ class DatasetAdmin(admin.ModelAdmin):
     list_filter = ["ready"]
     list_select_related = ["demo"]
     raw_id_fields = ["demo", "scale", "created_by"]
+    # Live traffic is marked on the demo page (demos/services/live.py), which keeps the drift
+    # figures in step; here they are only shown.
+    readonly_fields = ["live_of", "drift_psi", "drift_level", "drift_bins", "drift_checked_at"]
 
 
 @admin.register(Example)

@@ -20,3 +20,10 @@ class DemosConfig(AppConfig):
 
         connection_created.connect(attach_text_index, dispatch_uid="demos.attach_text_index")
         pre_delete.connect(delete_examples, sender=Dataset, dispatch_uid="demos.delete_examples")
+
+        # Live traffic (drift): a deleted version stops being what live traffic is compared with.
+        from .services.live import reference_deleted
+
+        pre_delete.connect(
+            reference_deleted, sender=Dataset, dispatch_uid="demos.live_reference_deleted"
+        )

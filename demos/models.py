@@ -76,6 +76,12 @@ class RatingScale(models.Model):
         return f"{self.demo} scale v{self.version}"
 
 
+class DriftLevel(models.TextChoices):
+    STABLE = "stable", "Stable"
+    MODERATE = "moderate", "Moderate drift"
+    SIGNIFICANT = "significant", "Significant drift"
+
+
 class Dataset(models.Model):
     """The outputs of one model version on the demo's examples.
 
@@ -100,6 +106,25 @@ class Dataset(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # Live traffic (demos/services/live.py): this dataset is what the model version of `live_of`
+    # scores in production. Its drift from that version is kept by the writes that change either
+    # side (dataset_drift_refresh), never computed on a page view; monitoring reads these fields.
+    live_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="live_datasets",
+        help_text="The dataset (model version) this live traffic is served by.",
+    )
+    drift_psi = models.FloatField(
+        null=True, blank=True, help_text="Population stability index against live_of."
+    )
+    drift_level = models.CharField(max_length=12, choices=DriftLevel.choices, blank=True)
+    drift_bins = models.JSONField(
+        default=list, blank=True, help_text="[[low, high, reference share, live share]] per band."
+    )
+    drift_checked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -24,6 +24,7 @@ from lifecycle.models import Project
 from . import services
 from .models import Dataset, Demo, JobStatus, ScaleKind, ShareLink
 from .scales import band_index, bands_from_json
+from .services.live import dataset_mark_live
 from .tasks import process_upload
 from .uploads import Columns, save_upload, upload_process
 
@@ -54,6 +55,9 @@ class DemoSpec:
     judged: int = 40  # examples judged per link or reviewer
     comments: dict[str, list[str]] = field(default_factory=dict)  # per verdict
     agree_by_band: list[float] = field(default_factory=lambda: [0.85, 0.55, 0.8])
+    # Last week's production traffic, scored by the newest version and marked as its live
+    # traffic, so the demo and the monitoring page show drift (stable or not).
+    live: Version | None = None
 
 
 def _rng(seed) -> random.Random:
@@ -146,6 +150,19 @@ FRAUD_NOTES = [
     "New device, new IP address",
     "Amount just under the rules engine's €500 threshold",
 ]
+
+
+def churn_live_rows() -> Rows:
+    """This month's customers through gbm-v2: spread like the version's (stable drift)."""
+    return churn_rows(3)
+
+
+def fraud_live_rows() -> Rows:
+    """Last week's payments: a wave of gift-card fraud pushed the scores up (significant)."""
+    rows = fraud_rows()
+    for row in rows:
+        row["score"] = _clip(0.08 + 0.92 * row["score"])
+    return rows
 
 
 def fraud_rows() -> Rows:
@@ -404,6 +421,7 @@ SPECS = [
             Version("gbm-v1-contract-features", 34, lambda: churn_rows(1)),
             Version("gbm-v2-usage-trends", 9, lambda: churn_rows(2)),
         ],
+        live=Version("live-traffic-last-week", 2, churn_live_rows),
         display=["customer", "plan", "tenure", "signals"],
         links=[("Head of customer retention", 23), ("Retention team leads", 41)],
         reviewers=["sam"],
@@ -453,6 +471,7 @@ SPECS = [
             },
         ],
         versions=[Version("xgb-2025-06-graph-features", 12, fraud_rows)],
+        live=Version("live-traffic-last-week", 3, fraud_live_rows),
         display=["merchant", "amount", "where", "time", "channel", "notes"],
         links=[("Fraud operations, night shift", 17)],
         reviewers=["grace"],
@@ -641,6 +660,9 @@ def seed_demo_spec(spec: DemoSpec, users: dict) -> bool:
         _feedback(spec, latest, sources, rng)
         if len(datasets) > 1:  # a few judgements of the older version, for comparison
             _feedback(spec, datasets[0], sources[:1], rng)
+        if spec.live:
+            traffic = _upload(demo, spec, spec.live, by)
+            dataset_mark_live(dataset=traffic, reference=latest)
     return True
 
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path(DEMO + "links/", team.share_link_new, name="share_link_new"),
     path(DEMO + "links/<int:link_id>/revoke/", team.share_link_revoke, name="share_link_revoke"),
     path(DEMO + "compare/", compare.compare_versions, name="compare"),
+    path(DEMO + "live/", team.dataset_live, name="dataset_live"),  # live traffic (drift)
     # The stakeholder view, for signed-in readers
     path(DEMO + "view/", stakeholder.demo_view, name="demo_view"),
     path(

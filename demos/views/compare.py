@@ -18,6 +18,7 @@ from ..queries import (
     ready_datasets,
     shown_fields,
 )
+from ..selectors.drift import PSI_MEANING, band_rows, cached_psi, versions_words
 from .common import int_or_none
 
 
@@ -86,6 +87,14 @@ def compare_versions(request, slug, demo_id):
                 *label_after,
             )
         )
+    # Version-to-version drift: asked for by opening this page, from index range counts (cached).
+    drift = cached_psi(before, after)
+    context.update(
+        drift=drift,
+        drift_words=versions_words(drift, before, after),
+        drift_rows=band_rows(drift.bins),
+        psi_meaning=PSI_MEANING,
+    )
     base = f"?a={before.pk}&b={after.pk}"
     context.update(
         comparison=comparison,

@@ -60,7 +60,9 @@ def stakeholder_context(request, demo: Demo, *, link=None, page_path: str, feedb
     """Everything the stakeholder page shows, in a fixed number of queries however many rows."""
     datasets = ready_datasets(demo)
     wanted = int_or_none(request.GET.get("v"))
-    dataset = next((d for d in datasets if d.pk == wanted), datasets[0] if datasets else None)
+    # By default the newest model version; live traffic is only shown when asked for (?v=).
+    default = next((d for d in datasets if d.live_of_id is None), datasets[0] if datasets else None)
+    dataset = next((d for d in datasets if d.pk == wanted), default)
     context = {
         "demo": demo,
         "link": link,
@@ -74,7 +76,7 @@ def stakeholder_context(request, demo: Demo, *, link=None, page_path: str, feedb
     labels = label_set(dataset)
     chosen = labels.get(request.GET.get("label"))
     search = request.GET.get("q", "").strip()[:100]
-    version = dataset.pk if len(datasets) > 1 and dataset != datasets[0] else None
+    version = dataset.pk if len(datasets) > 1 and dataset != default else None
     page: ExamplePage = examples_page(
         dataset,
         condition=labels.condition(chosen.key) if chosen else None,

@@ -39,10 +39,12 @@ from ..queries import (
     recent_feedback,
 )
 from ..scales import ScaleError, validate_bands
+from ..selectors.drift import PSI_MEANING, live_traffic
+from ..services import live
 from ..uploads import save_upload
 from .common import DEMO_CHANGED, DETAIL_TEMPLATE, changed, demo_url, int_or_none
 
-PARTS = {"datasets", "uploads", "scale", "links", "agreement"}
+PARTS = {"datasets", "uploads", "scale", "links", "agreement", "live"}
 RECENT_JOBS = 5
 
 
@@ -91,6 +93,9 @@ def demo_page_context(request, access: DemoAccess, **extra) -> dict:
         "agreement": services.agreement_by_band(latest, dataset_bands(latest)) if latest else [],
         "feedback": recent_feedback(demo),
         "kind_choices": ScaleKind.choices,
+        # Live traffic and its drift, from the stored figures (no query)
+        "live": live_traffic(datasets),
+        "psi_meaning": PSI_MEANING,
     }
     if access.can_edit:
         links = list(
@@ -412,3 +417,36 @@ def share_link_revoke(request, slug, demo_id, link_id):
     if not request.htmx:
         messages.success(request, "Link revoked: it no longer opens the demo.")
     return changed(request, access.demo, "links", lambda: demo_page_context(request, access))
+
+
+# Live traffic (drift) -------------------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def dataset_live(request, slug, demo_id):
+    """Mark a dataset as live traffic served by another version (`reference`), or unmark it
+    (no `reference`). A bad choice is refused (422) with what to choose instead."""
+    access = get_demo_for_editor(request.user, demo_id, slug)
+    demo = access.demo
+    dataset = get_object_or_404(demo.datasets, pk=int_or_none(request.POST.get("dataset")))
+    reference_id = int_or_none(request.POST.get("reference"))
+    try:
+        if reference_id is None:
+            live.dataset_unmark_live(dataset=dataset)
+            notice = f"“{dataset.model_version}” is no longer marked as live traffic."
+        else:
+            reference = demo.datasets.filter(pk=reference_id).first()
+            if reference is None:
+                raise live.LiveError("Choose one of this demo's model versions as the one served.")
+            dataset = live.dataset_mark_live(dataset=dataset, reference=reference)
+            notice = (
+                f"“{dataset.model_version}” is live traffic served by {reference.model_version}."
+            )
+    except live.LiveError as error:
+        template = f"{DETAIL_TEMPLATE}#live" if request.htmx else DETAIL_TEMPLATE
+        context = demo_page_context(request, access, live_error=str(error))
+        return TemplateResponse(request, template, context, status=422)
+    if not request.htmx:
+        messages.success(request, notice)
+    return changed(request, demo, "live", lambda: demo_page_context(request, access))

@@ -298,8 +298,9 @@ def test_live_projects_have_weekly_production_readings(seeded):
 
 
 def test_the_live_demo_projects_are_monitored_with_one_of_each_finding(seeded):
-    """make run shows monitoring at once: a healthy live project, a breach with a stale model,
-    and a production feed that went quiet; every shipped project watches something."""
+    """make run shows monitoring at once: a healthy live project (stable live traffic), a breach
+    with a stale model and drifted live traffic, and a production feed that went quiet; every
+    shipped project watches something."""
     for project in Project.objects.filter(slug__in=DEMO_SLUGS, status=ProjectStatus.SHIPPED):
         assert project.watched_series.exists(), project
     unresolved = {
@@ -309,7 +310,15 @@ def test_the_live_demo_projects_are_monitored_with_one_of_each_finding(seeded):
     assert unresolved == {
         ("card-fraud-flags-for-manual-review", "breach"),
         ("card-fraud-flags-for-manual-review", "stale_model"),
+        ("card-fraud-flags-for-manual-review", "drift"),
         ("support-ticket-triage", "quiet"),
+    }
+    live = {
+        d.demo.project.slug: d.drift_level for d in Dataset.objects.filter(live_of__isnull=False)
+    }
+    assert live == {
+        "churn-prediction-for-subscription-customers": "stable",
+        "card-fraud-flags-for-manual-review": "significant",
     }
     churn = Project.objects.get(slug="churn-prediction-for-subscription-customers")
     assert churn.board_summary.alert_level == ""
@@ -321,7 +330,7 @@ def test_the_live_demo_projects_are_monitored_with_one_of_each_finding(seeded):
 def test_run_monitoring_command_reports_and_refuses_a_moment_without_time_zone(seeded):
     out = io.StringIO()
     call_command("run_monitoring", stdout=out)
-    assert "0 alerts opened, 3 still open, 0 resolved" in out.getvalue()
+    assert "0 alerts opened, 4 still open, 0 resolved" in out.getvalue()
     with pytest.raises(CommandError, match="with a time zone"):
         call_command("run_monitoring", at="2026-12-04T09:00", stdout=io.StringIO())
     later = (timezone.now() + datetime.timedelta(days=400)).isoformat()
