@@ -185,9 +185,35 @@ CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
+# Long jobs are idempotent: a message is acknowledged when the task ends, not when it starts,
+# and a worker takes one at a time, so a lost worker's job goes to another one.
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Every task has a time limit; a task may set longer ones (demos.tasks.process_upload). The soft
+# limit raises in the task, which marks its job failed; the hard one kills it.
+CELERY_TASK_SOFT_TIME_LIMIT = 5 * 60
+CELERY_TASK_TIME_LIMIT = 6 * 60
+# Redis redelivers an unacknowledged message after the visibility timeout: it must exceed the
+# longest task's hard time limit, or a job still running would start a second time
+# (tests/test_broker_down.py holds every registered task to this). The socket timeouts bound
+# every Redis command, so a web request that queues a job cannot hang on a dead Redis; the
+# worker's blocking reads wait 1 s (kombu's brpop_timeout), well inside them.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 60 * 60,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
+# A publish tries twice, 0.2 s apart: with Redis refusing connections the web request learns
+# it in well under a second; with Redis hung, in about 2 x socket_timeout.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The ping before queueing a job (config/jobs.py) and /healthz's broker check.
+BROKER_PING_TIMEOUT = env.float("BROKER_PING_TIMEOUT", default=1.0)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "overdue-stage-reminders": {

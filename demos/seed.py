@@ -13,7 +13,6 @@ import json
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from unittest import mock
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -24,7 +23,6 @@ from lifecycle.models import Project
 from . import services
 from .models import Dataset, Demo, JobStatus, ScaleKind, ShareLink
 from .scales import band_index, bands_from_json
-from .tasks import process_upload
 from .uploads import Columns, save_upload, upload_process
 
 Rows = list[dict]
@@ -581,6 +579,7 @@ def _upload(demo: Demo, spec: DemoSpec, version: Version, by) -> Dataset:
             display=spec.display,
         ),
         by=by,
+        queue=False,
     )
     upload_process(job.pk)  # here and now, broker or not
     job.refresh_from_db()
@@ -616,8 +615,8 @@ def seed_demo_spec(spec: DemoSpec, users: dict) -> bool:
         return False
     by = users[spec.by]
     rng = _rng(spec.title)
-    # The job is processed right here (upload_process), so nothing goes to the broker.
-    with transaction.atomic(), mock.patch.object(process_upload, "delay_on_commit"):
+    # The jobs are processed right here (upload_process), so nothing goes to the broker.
+    with transaction.atomic():
         demo = services.demo_create(
             project=project, title=spec.title, intro=spec.intro, kind=spec.kind, by=by
         )
