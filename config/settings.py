@@ -150,6 +150,8 @@ BASE_URL = env.str("BASE_URL", default=_default_base_url).rstrip("/")
 # Security headers. HTTPS settings default on outside development.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEV)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# A probe inside the container speaks plain HTTP to /healthz (config/healthz.py).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = not DEV
 CSRF_COOKIE_SECURE = not DEV
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEV else 31536000)
