@@ -59,3 +59,12 @@ def own_redis():
         yield server
     finally:
         server.stop()
+
+
+@contextmanager
+def hung_redis():
+    """A URL where connections are accepted but nothing ever answers: a Redis that hangs."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(16)
+        yield f"redis://127.0.0.1:{listener.getsockname()[1]}/0"

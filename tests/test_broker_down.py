@@ -30,7 +30,7 @@ from demos.services import demo_create, share_link_create
 from demos.uploads import Columns, save_upload
 from tests.demos.test_views_access import make_dataset
 
-from .own_redis import closed_port_url, free_port
+from .own_redis import closed_port_url, free_port, hung_redis
 
 ROOT = Path(__file__).resolve().parent.parent
 MESSAGE = QUEUE_DOWN.format(what="upload")
@@ -240,6 +240,30 @@ def test_an_api_upload_answers_503_with_what_to_do(down, demo, owner, key):
     assert response.headers["Retry-After"] == "60"
     assert stored(media) == before
     assert not IdempotencyRecord.objects.exists()  # the same key works once Redis is back
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_upload_with_redis_hung_answers_within_5_s(client, demo, owner, settings, tmp_path):
+    """Redis accepts the connection and never answers: the check's timeout ends the wait."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    app.conf.task_always_eager = False
+    client.force_login(owner)
+    before = stored(tmp_path)
+
+    with hung_redis() as url:
+        settings.REDIS_URL = url
+        started = time.monotonic()
+        response = client.post(
+            demo_path(demo, "uploads/"),
+            {"model_version": "v2", "id_column": "id", "score_column": "score",
+             "file": SimpleUploadedFile("outputs.csv", CSV)},
+        )  # fmt: skip
+        took = time.monotonic() - started
+
+    assert took < 5
+    assert response.status_code == 503
+    assert MESSAGE in response.context["upload_form"].non_field_errors()
+    assert stored(tmp_path) == before
 
 
 # A publish that fails after the check passed --------------------------------------------------

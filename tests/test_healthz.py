@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .own_redis import closed_port_url, own_redis
+from .own_redis import closed_port_url, hung_redis, own_redis
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,6 +50,19 @@ def test_healthz_is_503_once_redis_stops(anonymous, settings):
     assert body["status"] == "error"
     assert body["database"]["ok"] is True
     assert body["broker"] == {"ok": False, "error": "not reachable (ConnectionError)"}
+
+
+@pytest.mark.django_db
+def test_healthz_gives_up_on_a_hung_redis_within_its_timeout(anonymous, settings):
+    with hung_redis() as url:
+        settings.REDIS_URL = url
+        started = time.monotonic()
+        response = anonymous.get("/healthz")
+        took = time.monotonic() - started
+
+    assert response.status_code == 503
+    assert response.json()["broker"] == {"ok": False, "error": "no answer within 1 s"}
+    assert took < settings.BROKER_PING_TIMEOUT + 0.5
 
 
 @pytest.mark.django_db
