@@ -188,7 +188,8 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 # Long jobs are idempotent: a message is acknowledged when the task ends, not when it starts,
-# and a worker takes one at a time, so a lost worker's job goes to another one.
+# so a lost worker's job goes to another one; a worker holds one message per process (prefetch
+# = processes x 1), so no job waits behind a long one while another worker is idle.
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Every task has a time limit; a task may set longer ones (demos.tasks.process_upload). The soft
