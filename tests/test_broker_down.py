@@ -294,3 +294,17 @@ def test_a_publish_that_fails_after_all_marks_the_job_failed(
     assert not job.file
     assert not list(Path(settings.MEDIA_ROOT).rglob("*.csv"))
     assert Dataset.objects.filter(model_version="v2").count() == 0
+
+
+def test_the_container_probe_fails_while_redis_is_down(down):
+    base, _ = down
+    probe = subprocess.run(  # noqa: S603 - fixed arguments, no shell
+        [sys.executable, str(ROOT / "scripts" / "healthcheck.py")],
+        env={**os.environ, "HEALTHCHECK_PORT": base.rsplit(":", 1)[1], "ALLOWED_HOSTS": ""},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+    assert probe.returncode == 1
+    assert '"broker": {"ok": false' in probe.stdout

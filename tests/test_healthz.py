@@ -134,3 +134,28 @@ def test_healthz_is_503_when_the_database_is_down(tmp_path):
     assert answer["status"] == 503
     assert answer["body"]["database"] == {"ok": False, "error": "not reachable (OperationalError)"}
     assert answer["body"]["broker"]["ok"] is True
+
+
+def run_probe(port: int, **env) -> subprocess.CompletedProcess:
+    """The container's HEALTHCHECK command (scripts/healthcheck.py) against 127.0.0.1:port."""
+    stripped = {k: v for k, v in os.environ.items() if k != "ALLOWED_HOSTS"}
+    return subprocess.run(  # noqa: S603 - fixed arguments, no shell
+        [sys.executable, str(ROOT / "scripts" / "healthcheck.py")],
+        env={**stripped, "HEALTHCHECK_PORT": str(port), **env},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_container_probe_passes_when_healthz_is_200(live_server, settings):
+    settings.ALLOWED_HOSTS = ["waypoint.example.com"]
+    port = live_server.thread.port
+
+    passed = run_probe(port, ALLOWED_HOSTS="waypoint.example.com,.example.org")
+    wrong_host = run_probe(port, ALLOWED_HOSTS="elsewhere.example.net")
+
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert json.loads(passed.stdout)["status"] == "ok"
+    assert wrong_host.returncode == 1  # Django's 400 for a Host it does not allow
