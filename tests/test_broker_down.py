@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -63,6 +64,33 @@ def test_the_upload_task_acknowledges_late_and_stops_softly_first():
     assert task.acks_late is True
     assert task.soft_time_limit < task.time_limit
     assert app.conf.worker_prefetch_multiplier == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_upload_stopped_by_its_soft_time_limit_says_so(
+    demo, owner, settings, monkeypatch, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    monkeypatch.setattr(tasks.process_upload, "apply_async", lambda *args, **options: None)
+    job = save_upload(
+        demo=demo,
+        uploaded=SimpleUploadedFile("outputs.csv", CSV),
+        model_version="v2",
+        columns=Columns(id="id", score="score", classes=[], display=["title"]),
+        by=owner,
+    )
+
+    def too_long(job_id):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(tasks, "upload_process", too_long)
+    with pytest.raises(SoftTimeLimitExceeded):
+        tasks.process_upload.run(job.pk)
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED  # not "running" for ever
+    assert "not in your file" in job.error
+    assert not job.file
 
 
 # Pages and uploads served by a web process whose Redis is down --------------------------------
