@@ -16,6 +16,7 @@ from ninja import Header, Router, Status
 from ninja.errors import HttpError
 from pydantic import BaseModel
 
+from config.jobs import QueueUnavailable
 from demos.access import get_demo_for_editor, get_demo_for_reader
 from demos.forms import UploadForm, size_text
 from demos.models import JobStatus, UploadJob
@@ -214,6 +215,7 @@ UPLOAD_BODY = {
         413: FieldErrorsOut,
         415: FieldErrorsOut,
         422: FieldErrorsOut,
+        503: ErrorOut,
     },
     summary="Upload model outputs",
     openapi_extra=UPLOAD_BODY,
@@ -231,8 +233,9 @@ def dataset_upload(
 
     The answer is 202 with the job to poll; the file is checked completely in the background and
     becomes a dataset only if all of it is good. Over the size limit: 413; an existing model
-    version: 409. With an `Idempotency-Key` header, a retry of the same upload (same file and
-    fields) returns the first job instead of uploading again."""
+    version: 409; the background queue (Redis) not reachable: 503, nothing stored, try again
+    later. With an `Idempotency-Key` header, a retry of the same upload (same file and fields)
+    returns the first job instead of uploading again."""
     if not 1 <= demo_id <= MAX_ID:
         raise Http404("No such demo.")
     access = get_demo_for_editor(request.auth, demo_id)
@@ -280,6 +283,9 @@ def dataset_upload(
         )
     except _Refused as refused:
         return Status(refused.status, {"detail": refused.detail, "errors": refused.errors})
+    except QueueUnavailable as unavailable:  # before anything was stored, or the key claimed
+        response["Retry-After"] = "60"
+        return Status(503, {"detail": unavailable.message})
     _replay_header(response, replayed)
     response["Location"] = body["job_url"]
     return Status(status, body)

@@ -151,6 +151,8 @@ BASE_URL = env.str("BASE_URL", default=_default_base_url).rstrip("/")
 # Security headers. HTTPS settings default on outside development.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEV)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# A probe inside the container speaks plain HTTP to /healthz (config/healthz.py).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = not DEV
 CSRF_COOKIE_SECURE = not DEV
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEV else 31536000)
@@ -186,9 +188,36 @@ CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
+# Long jobs are idempotent: a message is acknowledged when the task ends, not when it starts,
+# so a lost worker's job goes to another one; a worker holds one message per process (prefetch
+# = processes x 1), so no job waits behind a long one while another worker is idle.
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Every task has a time limit; a task may set longer ones (demos.tasks.process_upload). The soft
+# limit raises in the task, which marks its job failed; the hard one kills it.
+CELERY_TASK_SOFT_TIME_LIMIT = 5 * 60
+CELERY_TASK_TIME_LIMIT = 6 * 60
+# Redis redelivers an unacknowledged message after the visibility timeout: it must exceed the
+# longest task's hard time limit, or a job still running would start a second time
+# (tests/test_broker_down.py holds every registered task to this). The socket timeouts bound
+# every Redis command, so a web request that queues a job cannot hang on a dead Redis; the
+# worker's blocking reads wait 1 s (kombu's brpop_timeout), inside them.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 60 * 60,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 2,
+}
+# A publish tries twice, 0.2 s apart: with Redis refusing connections the web request learns
+# it in well under a second; with Redis hung, in about 2 x socket_timeout (4.2 s).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The ping before queueing a job (config/jobs.py) and /healthz's broker check.
+BROKER_PING_TIMEOUT = env.float("BROKER_PING_TIMEOUT", default=1.0)
 CELERY_TIMEZONE = TIME_ZONE
 # How often the monitoring checks run (quiet series, breaches, stale models, drift).
 MONITORING_EVERY_MINUTES = env.int("MONITORING_EVERY_MINUTES", default=15)

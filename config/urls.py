@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from .healthz import healthz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),  # database and broker reachable? (JSON)
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("accounts.urls")),

@@ -13,7 +13,6 @@ import json
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from unittest import mock
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -25,7 +24,6 @@ from . import services
 from .models import Dataset, Demo, JobStatus, ScaleKind, ShareLink
 from .scales import band_index, bands_from_json
 from .services.live import dataset_mark_live
-from .tasks import process_upload
 from .uploads import Columns, save_upload, upload_process
 
 Rows = list[dict]
@@ -600,6 +598,7 @@ def _upload(demo: Demo, spec: DemoSpec, version: Version, by) -> Dataset:
             display=spec.display,
         ),
         by=by,
+        queue=False,
     )
     upload_process(job.pk)  # here and now, broker or not
     job.refresh_from_db()
@@ -635,8 +634,8 @@ def seed_demo_spec(spec: DemoSpec, users: dict) -> bool:
         return False
     by = users[spec.by]
     rng = _rng(spec.title)
-    # The job is processed right here (upload_process), so nothing goes to the broker.
-    with transaction.atomic(), mock.patch.object(process_upload, "delay_on_commit"):
+    # The jobs are processed right here (upload_process), so nothing goes to the broker.
+    with transaction.atomic():
         demo = services.demo_create(
             project=project, title=spec.title, intro=spec.intro, kind=spec.kind, by=by
         )

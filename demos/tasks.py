@@ -13,6 +13,11 @@ BUSY = (OperationalError, sqlite3.OperationalError)
     bind=True,
     acks_late=True,  # a worker lost mid-way gets the job redelivered; it starts over cleanly
     max_retries=3,
+    ignore_result=True,  # the job's state is in its UploadJob row
+    # A million rows take about 16 s (bench/README.md); the 200 MB limit is a few million. The
+    # soft limit raises SoftTimeLimitExceeded, which fails the job with a message (below).
+    soft_time_limit=20 * 60,
+    time_limit=21 * 60,
 )
 def process_upload(self, job_id: int) -> None:
     try:

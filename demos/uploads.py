@@ -7,6 +7,7 @@ so a bad or interrupted upload leaves nothing behind. Running a job twice never 
 
 import csv
 from dataclasses import dataclass, field
+from functools import partial
 from json.encoder import encode_basestring as encode_json_string
 from pathlib import Path
 
@@ -15,6 +16,8 @@ import pandas as pd
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+
+from config import jobs
 
 from .models import Dataset, JobStatus, UploadJob
 from .storing import insert_order, store_examples
@@ -383,10 +386,26 @@ def _remove_file(job: UploadJob) -> None:
         UploadJob.objects.filter(pk=job.pk).update(file="")
 
 
-def save_upload(*, demo, uploaded, model_version: str, columns: Columns, by) -> UploadJob:
-    """Keep an uploaded file and queue its processing once the transaction commits."""
+def upload_not_queued(job_id: int, message: str) -> None:
+    """The job's task could not be sent to the worker (config.jobs.job_send): the job says so
+    and its file goes, rather than showing "queued" for ever."""
+    job = UploadJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).first()
+    if job is None:
+        return
+    _fail(job, [Problem(message)])
+    _remove_file(job)
+
+
+def save_upload(
+    *, demo, uploaded, model_version: str, columns: Columns, by, queue: bool = True
+) -> UploadJob:
+    """Keep an uploaded file and queue its processing once the transaction commits. With the
+    broker unreachable, raise jobs.QueueUnavailable before anything is stored. `queue=False`
+    leaves the job to the caller (the seed runs upload_process itself)."""
     from .tasks import process_upload
 
+    if queue:
+        jobs.queue_check(what="upload")
     job = UploadJob(
         demo=demo,
         original_name=Path(uploaded.name).name[:255],
@@ -399,5 +418,8 @@ def save_upload(*, demo, uploaded, model_version: str, columns: Columns, by) -> 
     )
     job.file.save(job.original_name, uploaded, save=False)
     job.save()
-    process_upload.delay_on_commit(job.pk)
+    if queue:
+        jobs.job_send(
+            process_upload, job.pk, what="upload", on_failure=partial(upload_not_queued, job.pk)
+        )
     return job

@@ -23,9 +23,10 @@ CHROMIUM_ARGS = [
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
-# Conflict (409) and invalid form (422) are answers the app gives on purpose, and htmx swaps
-# them in; Chromium still logs every 4xx response of a request as a console error.
-EXPECTED_STATUSES = ("status of 409", "status of 422")
+# Conflict (409), invalid form (422) and a job not started because Redis is down (503) are
+# answers the app gives on purpose, and htmx swaps them in; Chromium still logs every 4xx/5xx
+# response of a request as a console error.
+EXPECTED_STATUSES = ("status of 409", "status of 422", "status of 503")
 
 
 @pytest.fixture(scope="session")

@@ -29,6 +29,7 @@ def celery_worker_process(django_db_setup, django_db_blocker):
             "config",
             "worker",
             "--pool=solo",
+            "--concurrency=1",  # solo runs one task at a time; the default counts the CPUs
             "--without-gossip",
             "--without-mingle",
             "--loglevel=WARNING",
@@ -92,3 +93,21 @@ def test_worker_runs_the_monitoring_checks_and_a_new_reading_resolves_the_alert(
     alert.refresh_from_db()
     assert alert.status == "resolved"
     assert alert.resolve_note.startswith("Resolved by itself")
+
+
+def test_the_worker_runs_with_late_acks_one_message_at_a_time_and_the_visibility_timeout(
+    real_worker,
+):
+    """What the worker process itself was configured with, asked over the broker."""
+    from config.celery import app
+
+    replies = app.control.inspect(timeout=10).conf(with_defaults=True)
+    assert replies, "the worker did not answer"
+    (conf,) = replies.values()
+    assert conf["task_acks_late"] is True
+    assert conf["worker_prefetch_multiplier"] == 1
+    assert conf["broker_transport_options"]["visibility_timeout"] == 3600
+    assert conf["task_time_limit"] < conf["broker_transport_options"]["visibility_timeout"]
+    # Messages held = processes x prefetch multiplier: none waits behind a long job.
+    stats = next(iter(app.control.inspect(timeout=10).stats().values()))
+    assert stats["prefetch_count"] == 1

@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
+from config.jobs import QueueUnavailable
 from lifecycle.access import get_project_for_editor, get_project_for_reader
 from lifecycle.experiment_log import LogError, ReadingInput, readings_add
 
@@ -242,8 +243,10 @@ def dataset_upload(request, slug, demo_id):
     access = get_demo_for_editor(request.user, demo_id, slug)
     demo = access.demo
     form = UploadForm(request.POST, request.FILES, demo=demo)
-    if form.is_valid():
-        data = form.cleaned_data
+    if not form.is_valid():
+        return _upload_refused(request, access, form, status=422)
+    data = form.cleaned_data
+    try:
         job = save_upload(
             demo=demo,
             uploaded=data["file"],
@@ -251,15 +254,21 @@ def dataset_upload(request, slug, demo_id):
             columns=form.columns(),
             by=request.user,
         )
-        if not request.htmx:
-            return redirect(demo_url(demo, "upload_job", job_id=job.pk))
-        job.refresh_from_db()  # tasks may have run already (in-process)
-        context = demo_page_context(request, access, upload_form=UploadForm(demo=demo), new_job=job)
-        response = TemplateResponse(request, f"{DETAIL_TEMPLATE}#uploads", context)
-        return trigger_client_event(response, DEMO_CHANGED) if job.is_finished else response
+    except QueueUnavailable as unavailable:  # nothing was stored: the form says why
+        form.add_error(None, unavailable.message)
+        return _upload_refused(request, access, form, status=503)
+    if not request.htmx:
+        return redirect(demo_url(demo, "upload_job", job_id=job.pk))
+    job.refresh_from_db()  # tasks may have run already (in-process)
+    context = demo_page_context(request, access, upload_form=UploadForm(demo=demo), new_job=job)
+    response = TemplateResponse(request, f"{DETAIL_TEMPLATE}#uploads", context)
+    return trigger_client_event(response, DEMO_CHANGED) if job.is_finished else response
+
+
+def _upload_refused(request, access, form, *, status: int):
     part = f"{DETAIL_TEMPLATE}#uploads" if request.htmx else DETAIL_TEMPLATE
     context = demo_page_context(request, access, upload_form=form)
-    return TemplateResponse(request, part, context, status=422)
+    return TemplateResponse(request, part, context, status=status)
 
 
 @require_GET

@@ -173,7 +173,7 @@ def test_a_failure_mid_way_leaves_no_rows(demo, owner, monkeypatch):
 
 @pytest.fixture
 def queued_job(demo, owner, monkeypatch):
-    monkeypatch.setattr(tasks.process_upload, "delay_on_commit", lambda job_id: None)
+    monkeypatch.setattr(tasks.process_upload, "apply_async", lambda *args, **options: None)
     return upload(demo, owner, GOOD_CSV)
 
 

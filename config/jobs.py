@@ -1,0 +1,108 @@
+"""Queueing a background job, or failing clearly when the broker (Redis) cannot take it.
+
+A job the UI shows keeps its state in a database row. Queueing one has two halves:
+
+1. `queue_check(what=...)` before anything is written: a short ping of Redis. When Redis is not
+   reachable it raises `QueueUnavailable`, whose message says what to do, and the caller writes
+   nothing. This is what a user sees when Redis is down.
+2. `job_send(task, *args, on_failure=...)` after the job's row is written: the task is published
+   when the transaction commits (a worker must never pick up a job whose row it cannot read yet).
+   If that publish fails anyway (Redis went away in between), `on_failure(message)` marks the job
+   as failed with the same message, so it never shows "queued" for ever.
+
+Every wait is bounded (settings: CELERY_BROKER_TRANSPORT_OPTIONS, CELERY_TASK_PUBLISH_RETRY_POLICY,
+BROKER_PING_TIMEOUT), so neither half takes more than a few seconds with Redis down or hung.
+Without REDIS_URL, tasks run in-process (eager): there is no broker to check.
+"""
+
+import logging
+import time
+from collections.abc import Callable
+from functools import partial
+
+import redis
+from celery import Task
+from django.conf import settings
+from django.db import transaction
+from kombu.exceptions import OperationalError as BrokerError
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from .celery import app
+
+log = logging.getLogger(__name__)
+
+QUEUE_DOWN = (
+    "The background worker's queue (Redis) is not reachable, so the {what} was not started. "
+    "Nothing was saved; try again in a minute, or ask an administrator to check Redis: "
+    "see /healthz."
+)
+
+
+class QueueUnavailable(Exception):
+    """The broker cannot take a job right now; nothing was written for it."""
+
+    def __init__(self, what: str):
+        super().__init__(QUEUE_DOWN.format(what=what))
+        self.message = str(self)
+
+
+def runs_in_process() -> bool:
+    """Tasks run eagerly, in the request (no REDIS_URL, or unit tests): no broker involved."""
+    return bool(app.conf.task_always_eager)
+
+
+def broker_ping(*, timeout: float | None = None) -> dict:
+    """Redis answers PING within `timeout` seconds: {"ok": True, "ms": 0.4}, or {"ok": False,
+    "error": "..."} naming only the kind of failure (never the URL, which may hold a password).
+    Without REDIS_URL: {"ok": True, "mode": "in-process"}."""
+    if not settings.REDIS_URL:
+        return {"ok": True, "mode": "in-process"}
+    timeout = settings.BROKER_PING_TIMEOUT if timeout is None else timeout
+    client = redis.Redis.from_url(
+        settings.REDIS_URL,
+        socket_connect_timeout=timeout,
+        socket_timeout=timeout,
+        retry=Retry(NoBackoff(), 0),  # one try: the caller decides what a failure means
+    )
+    started = time.perf_counter()
+    try:
+        client.ping()
+    except redis.TimeoutError:
+        return {"ok": False, "error": f"no answer within {timeout:g} s"}
+    except redis.AuthenticationError:
+        return {"ok": False, "error": "authentication refused"}
+    except redis.RedisError as error:
+        return {"ok": False, "error": f"not reachable ({type(error).__name__})"}
+    finally:
+        client.close()
+    return {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 1)}
+
+
+def queue_check(*, what: str) -> None:
+    """Raise QueueUnavailable (saying the `what`, e.g. "upload", was not started) when the
+    broker is not reachable. Call it before writing anything for the job."""
+    if runs_in_process():
+        return
+    if not broker_ping()["ok"]:
+        raise QueueUnavailable(what)
+
+
+def job_send(task: Task, *args, what: str, on_failure: Callable[[str], None] | None = None) -> None:
+    """Publish `task(*args)` once the current transaction commits (at once outside one).
+
+    A publish that fails (its time bounded by the publish retry policy and Redis timeouts) is
+    logged and handed to `on_failure` with the message a user should read; it does not raise,
+    since the transaction that wrote the job has already committed."""
+    transaction.on_commit(partial(_publish, task, args, what, on_failure))
+
+
+def _publish(task: Task, args: tuple, what: str, on_failure) -> None:
+    try:
+        # The job's state is in its row: no result to keep. A task sent with a result to keep
+        # first subscribes to the result backend, which retries for about 20 s with Redis down.
+        task.apply_async(args=args, ignore_result=True)
+    except BrokerError:
+        log.exception("Could not queue %s%r: the broker is not reachable", task.name, args)
+        if on_failure is not None:
+            on_failure(QueueUnavailable(what).message)
