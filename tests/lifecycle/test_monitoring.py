@@ -471,3 +471,22 @@ def test_members_of_another_team_never_see_the_page(client, live, outsider):
     Membership.objects.filter(user=outsider).delete()
     client.force_login(outsider)
     assert client.get(reverse("lifecycle:monitoring", args=[live.slug])).status_code == 404
+
+
+def test_people_told_of_a_new_alert_get_it_in_app_once(
+    live, owner, editor, viewer, django_capture_on_commit_callbacks
+):
+    from accounts.models import Notification
+
+    for user in (owner, editor, viewer):
+        user.email = f"{user.username}@example.com"
+        user.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        monitoring.monitoring_run(at=NOW)
+        monitoring.monitoring_run(at=NOW + datetime.timedelta(hours=1))
+    alert = Alert.objects.get(project=live)
+    notes = Notification.objects.filter(key=f"alert:{alert.pk}")
+    assert sorted(n.user.username for n in notes) == ["eddie", "olivia"]
+    assert {(n.kind, n.url, n.project_id) for n in notes} == {
+        ("alert", f"/projects/{live.slug}/monitoring/", live.pk)
+    }
