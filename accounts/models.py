@@ -48,3 +48,62 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.team} ({self.role})"
+
+
+class NotificationKind(models.TextChoices):
+    ALERT = "alert", "Alert"
+    REMINDER = "reminder", "Reminder"
+    FEEDBACK = "feedback", "Feedback"
+    DIGEST = "digest", "Digest"
+    OTHER = "other", "Other"
+
+
+class Notification(models.Model):
+    """One in-app notification for one person; `read_at` is null while unread.
+
+    `key` (blank or unique per user) lets a caller make "exactly once" notifications, e.g.
+    `reminder:log:<project_id>:<iso week>`; see accounts/services/notifications.py.
+    The project FK points at lifecycle (accounts 0002 depends on lifecycle, which only depends on
+    accounts 0001, so there is no cycle); deleting a project deletes its notifications.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    title = models.CharField(max_length=200)
+    body = models.CharField(max_length=500, blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    project = models.ForeignKey(
+        "lifecycle.Project",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+    key = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key"],
+                condition=~models.Q(key=""),
+                name="one_notification_per_user_and_key",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["user"],
+                condition=models.Q(read_at__isnull=True),
+                name="notification_unread_by_user",
+            ),
+            models.Index(fields=["user", "-created_at"], name="notification_user_newest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} → {self.user}"
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None

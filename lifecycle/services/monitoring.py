@@ -30,7 +30,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
-from accounts.models import Membership, Role
+from accounts.models import Membership, NotificationKind, Role
+from accounts.services.notifications import notify
 
 from ..health import AT_RISK, OFF_TRACK
 from ..models import (
@@ -490,6 +491,14 @@ def alerts_tell(alerts: list[Alert], findings: dict) -> int:
         finding = findings[(alert.project_id, alert.kind, alert.subject)]
         for user in audiences.get((alert.project_id, finding.tell), set()):
             by_user[user].append(alert)
+        notify(
+            users=audiences.get((alert.project_id, finding.tell), set()),
+            kind=NotificationKind.ALERT,
+            title=f"{names[alert.project_id]}: {alert.title}",
+            url=f"/projects/{slugs[alert.project_id]}/monitoring/",
+            project=alert.project_id,
+            key=f"alert:{alert.pk}",
+        )
     messages = []
     for user, mine in by_user.items():
         lines = [

@@ -500,3 +500,22 @@ def test_two_passes_at_once_open_each_alert_once(live):
     assert errors == []
     assert sorted(result.opened for result in results) == [0, 1]
     assert Alert.objects.filter(project=live).count() == 1
+
+
+def test_people_told_of_a_new_alert_get_it_in_app_once(
+    live, owner, editor, viewer, django_capture_on_commit_callbacks
+):
+    from accounts.models import Notification
+
+    for user in (owner, editor, viewer):
+        user.email = f"{user.username}@example.com"
+        user.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        monitoring.monitoring_run(at=NOW)
+        monitoring.monitoring_run(at=NOW + datetime.timedelta(hours=1))
+    alert = Alert.objects.get(project=live)
+    notes = Notification.objects.filter(key=f"alert:{alert.pk}")
+    assert sorted(n.user.username for n in notes) == ["eddie", "olivia"]
+    assert {(n.kind, n.url, n.project_id) for n in notes} == {
+        ("alert", f"/projects/{live.slug}/monitoring/", live.pk)
+    }
