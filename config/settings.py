@@ -203,6 +203,15 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Weekly digests (lifecycle.services.digests): the weekday (0 = Monday) and hour they go out.
+DIGEST_WEEKDAY = env.int("DIGEST_WEEKDAY", default=0)
+DIGEST_HOUR = env.int("DIGEST_HOUR", default=8)
+CELERY_BEAT_SCHEDULE["weekly-digests"] = {
+    "task": "lifecycle.tasks.send_weekly_digests",
+    # crontab counts days from Sunday = 0; DIGEST_WEEKDAY from Monday = 0, like Python.
+    "schedule": crontab(minute=0, hour=DIGEST_HOUR, day_of_week=(DIGEST_WEEKDAY + 1) % 7),
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from .reminders import overdue_reminders_send
+from .services.digests import digests_send
 from .services.monitoring import monitoring_run
 
 
@@ -15,3 +16,9 @@ def run_monitoring() -> dict:
     """Every MONITORING_EVERY_MINUTES (CELERY_BEAT_SCHEDULE): one pass of the monitoring checks."""
     result = monitoring_run()
     return {"projects": result.projects, "opened": result.opened, "resolved": result.resolved}
+
+
+@shared_task
+def send_weekly_digests() -> int:
+    """Weekly (DIGEST_WEEKDAY at DIGEST_HOUR): each digest of last week, once per person."""
+    return digests_send()

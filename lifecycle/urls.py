@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from .views import decisions, log, monitoring, portfolio, projects, sections
+from .views import decisions, digests, log, monitoring, portfolio, projects, sections
 
 register_converter(log.WeekConverter, "week")
 
@@ -105,5 +105,14 @@ urlpatterns = [
         "projects/<slug:slug>/alerts/<int:pk>/resolve/",
         monitoring.alert_resolve,
         name="alert_resolve",
+    ),
+    # Weekly digests: previews and the signed unsubscribe link (lifecycle/views/digests.py)
+    path("digests/manager/", digests.manager_digest, name="digest_manager"),
+    path("digests/me/", digests.member_digest, name="digest_member"),
+    path("projects/<slug:slug>/digest/", digests.project_digest, name="digest_project"),
+    path(
+        "digests/unsubscribe/<str:token>/",
+        digests.digest_unsubscribe_view,
+        name="digest_unsubscribe",
     ),
 ]

@@ -1,0 +1,226 @@
+"""Weekly digests: what each one says about a seeded week, who may preview which, sending once."""
+
+import datetime
+import re
+
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+
+from lifecycle import services
+from lifecycle.experiment_log import timebox_for_week, timebox_set_likelihood
+from lifecycle.models import DeliveryStatus, DigestDelivery, DigestOptOut, DigestSubscriber
+from lifecycle.selectors.digests import digest_week, digests_for_week, likelihood_words
+from lifecycle.services.digests import digest_render, digests_send, unsubscribe_token
+from tests.factories import PASSWORD, make_project, make_team, make_user
+
+pytestmark = pytest.mark.django_db
+
+WEEK = datetime.date(2026, 11, 23)  # 2026-W48
+PREVIOUS = WEEK - datetime.timedelta(days=7)
+SEND_AT = datetime.datetime(2026, 11, 30, 8, 0, tzinfo=datetime.UTC)  # Monday after W48
+
+
+def log_week(project, by, week, likelihood, reason=""):
+    timebox = timebox_for_week(project=project, week_start=week, by=by)
+    return timebox_set_likelihood(timebox=timebox, likelihood=likelihood, reason=reason, by=by)
+
+
+@pytest.fixture
+def week_seeded(project, owner, manager, team):
+    """Churn: logged both weeks, likelihood 80 -> 60, moved to data collection in W48.
+    Pricing: logged the week before only (no log in W48)."""
+    owner.email, manager.email = "olivia@example.com", "maya@example.com"
+    owner.save()
+    manager.save()
+    pricing = make_project(team, owner, name="Pricing")
+    with time_machine.travel(datetime.datetime(2026, 11, 18, 10, tzinfo=datetime.UTC)):
+        log_week(project, owner, PREVIOUS, 80)
+        log_week(pricing, owner, PREVIOUS, 50)
+    with time_machine.travel(datetime.datetime(2026, 11, 25, 10, tzinfo=datetime.UTC)):
+        log_week(project, owner, WEEK, 60, reason="Labels are noisier than hoped")
+        services.project_move_to_stage(
+            project=project, to_stage="data_collection", by=owner, reason="Data agreed"
+        )
+    return project, pricing
+
+
+def by_kind(digests, kind):
+    return [d for d in digests if d.kind == kind]
+
+
+def test_the_digest_covers_the_last_complete_iso_week():
+    assert digest_week(SEND_AT) == WEEK
+    assert digest_week(SEND_AT - datetime.timedelta(days=1)) == PREVIOUS
+
+
+def test_manager_digest_reports_moves_drops_and_missing_logs(week_seeded):
+    digests = digests_for_week(week=WEEK)
+    (digest,) = by_kind(digests, "manager")
+    assert digest.email == "maya@example.com"
+    subject, text, html = digest_render(digest)
+    assert "2026-W48" in subject
+    assert "Churn prediction: Moved stage to Data collection" in text
+    assert "Data agreed" in text
+    assert "Churn prediction: 80 % -> 60 %" in text
+    no_log = text.split("No log this week:")[1]
+    assert "- Pricing" in no_log and "Churn" not in no_log
+    assert "First digest: no earlier health to compare." in text
+    assert "Churn prediction" in html and "Data agreed" in html
+
+
+def test_second_digest_reports_health_changes_from_the_snapshot(week_seeded):
+    project, pricing = week_seeded
+    with time_machine.travel(SEND_AT):
+        digests_send(at=SEND_AT)
+    (digest,) = by_kind(digests_for_week(week=WEEK + datetime.timedelta(days=7)), "manager")
+    _, text, _ = digest_render(digest)
+    assert "First digest" not in text
+
+
+def test_member_digest_lists_their_projects_gaps(week_seeded, outsider):
+    outsider.email = "otto@example.com"
+    outsider.save()
+    make_project(make_team("Other", members={outsider: "owner"}), outsider, name="Fraud")
+    digests = {d.email: d for d in by_kind(digests_for_week(week=WEEK), "member")}
+    _, text, _ = digest_render(digests["olivia@example.com"])
+    assert "- Pricing: No weekly log this week" in text
+    assert "Fraud" not in text
+    assert "Churn prediction: No weekly log" not in text
+    assert "Pricing" not in digest_render(digests["otto@example.com"])[1]
+
+
+def test_stakeholder_digest_says_likelihood_in_words_without_numbers(week_seeded):
+    project, _ = week_seeded
+    DigestSubscriber.objects.create(project=project, name="Sam", email="sam@client.example")
+    (digest,) = by_kind(digests_for_week(week=WEEK), "stakeholder")
+    subject, text, html = digest_render(digest)
+    assert "The team now thinks success is likely." in text
+    assert "Labels are noisier than hoped" in text
+    for body in (text, html):
+        assert "60" not in body and "%" not in body
+        assert not re.search(r"0\.\d\d", body)
+
+
+@pytest.mark.parametrize(
+    "percent,words", [(90, "very likely"), (65, "likely"), (50, "about even"), (25, "unlikely")]
+)
+def test_likelihood_words(percent, words):
+    assert likelihood_words(percent) == words
+
+
+def test_building_takes_the_same_queries_for_more_projects(
+    week_seeded, team, owner, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(12) as few:
+        digests_for_week(week=WEEK)
+    for n in range(6):
+        project = make_project(team, owner, name=f"More {n}")
+        log_week(project, owner, WEEK, 40)
+        DigestSubscriber.objects.create(project=project, email=f"s{n}@client.example")
+        make_team(f"T{n}", members={make_user(f"u{n}", email=f"u{n}@example.com"): "viewer"})
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        digests_for_week(week=WEEK)
+
+
+def test_each_digest_is_sent_once_over_two_runs(week_seeded):
+    project, _ = week_seeded
+    DigestSubscriber.objects.create(project=project, name="Sam", email="sam@client.example")
+    assert digests_send(at=SEND_AT, dry_run=True) == 3
+    assert mail.outbox == []
+    assert digests_send(at=SEND_AT) == 3
+    assert digests_send(at=SEND_AT) == 0
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "maya@example.com",
+        "olivia@example.com",
+        "sam@client.example",
+    ]
+    assert set(DigestDelivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+    html = mail.outbox[0].alternatives[0][0]
+    assert "<html" in html
+
+
+def test_a_claim_left_by_a_dead_worker_is_sent_again_later(week_seeded):
+    DigestDelivery.objects.create(
+        email="olivia@example.com", kind="member", week_start=WEEK, claimed_at=SEND_AT, attempts=1
+    )
+    assert digests_send(at=SEND_AT) == 1  # the manager's; olivia's is claimed moments ago
+    assert digests_send(at=SEND_AT + datetime.timedelta(minutes=11)) == 1
+    row = DigestDelivery.objects.get(email="olivia@example.com")
+    assert (row.status, row.attempts) == (DeliveryStatus.SENT, 2)
+    assert digests_send(at=SEND_AT + datetime.timedelta(minutes=30)) == 0
+
+
+def test_unsubscribe_link_works_without_login_and_stops_the_digest(week_seeded, client):
+    url = reverse(
+        "lifecycle:digest_unsubscribe",
+        args=[unsubscribe_token(email="olivia@example.com", kind="member")],
+    )
+    assert client.get(url).status_code == 200
+    assert not DigestOptOut.objects.exists()  # a GET (mail scanners) changes nothing
+    assert client.post(url).status_code == 200
+    assert not by_kind(digests_for_week(week=WEEK), "member")
+    assert by_kind(digests_for_week(week=WEEK), "manager")
+
+
+def test_a_tampered_unsubscribe_link_says_so_and_changes_nothing(client):
+    token = unsubscribe_token(email="olivia@example.com", kind="member")
+    url = reverse("lifecycle:digest_unsubscribe", args=[token[:-3] + "abc"])
+    response = client.post(url)
+    assert response.status_code == 400
+    assert "not valid" in response.content.decode()
+    assert not DigestOptOut.objects.exists()
+
+
+def login(client, user):
+    assert client.login(username=user.username, password=PASSWORD)
+
+
+def test_manager_preview_is_for_managers_only(client, manager, owner):
+    url = reverse("lifecycle:digest_manager")
+    assert client.get(url).status_code == 302
+    login(client, owner)
+    assert client.get(url).status_code == 403
+    login(client, manager)
+    response = client.get(url + "?week=2026-W48")
+    assert response.status_code == 200
+    assert "2026-W48" in response.content.decode()
+
+
+def test_a_bad_week_gets_a_clear_400(client, manager):
+    login(client, manager)
+    response = client.get(reverse("lifecycle:digest_manager") + "?week=2026-W99")
+    assert response.status_code == 400
+    assert "That week cannot be shown" in response.content.decode()
+
+
+def test_member_preview_shows_the_users_own_projects(client, week_seeded, outsider, owner):
+    url = reverse("lifecycle:digest_member") + "?week=2026-W48"
+    login(client, outsider)
+    assert "Pricing" not in client.get(url).content.decode()
+    login(client, owner)
+    body = client.get(url).content.decode()
+    assert "Pricing</a>: No weekly log this week" in body
+
+
+def test_project_digest_preview_follows_project_roles(client, week_seeded, outsider, viewer):
+    project, _ = week_seeded
+    url = reverse("lifecycle:digest_project", args=[project.slug]) + "?week=2026-W48"
+    login(client, outsider)
+    assert client.get(url).status_code == 404
+    login(client, viewer)
+    response = client.get(url)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "success is likely" in body
+    assert "60 %" not in body and "60%" not in body
+
+
+def test_beat_runs_the_digest_at_the_configured_weekday_and_hour():
+    from config.celery import app
+
+    entry = app.conf.beat_schedule["weekly-digests"]
+    assert entry["task"] == "lifecycle.tasks.send_weekly_digests"
+    assert entry["schedule"].hour == {8}
+    assert entry["schedule"].day_of_week == {1}  # Monday in crontab's Sunday-first count
