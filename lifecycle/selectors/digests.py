@@ -11,7 +11,13 @@ Who gets what:
   open alerts and active projects with no log in the week;
 - team members (Membership rows of any role, with an email): their teams' projects' gaps (no log,
   no likelihood, stage past its planned end, unresolved alerts);
-- stakeholders (DigestSubscriber rows): the project's week in words, never a raw probability.
+- stakeholders (DigestSubscriber rows): the project's week in words, never a raw probability:
+  the likelihood in words (`likelihood_words`) with its reason, each business criterion's latest
+  reading up to the week's end against its target ("reached" / "not yet", direction-aware), and
+  the demo link (the usable share link of the project's demo that expires last, if any).
+Member digests also count the stakeholder feedback given in the week, by demo (agree/disagree).
+Health is project_health on the project's current ProjectSummary as of the week's last day;
+the earlier level is the HealthSnapshot digests_send wrote for the week before.
 A DigestOptOut for (email, kind) leaves that person out of that kind.
 
 The number of queries does not depend on the number of projects or people
@@ -23,13 +29,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.utils import timezone
 
 from accounts.models import Membership
+from demos.models import Feedback, ShareLink, Verdict
 
 from ..health import LABELS, project_health
 from ..models import (
     Alert,
+    CriterionKind,
     DigestKind,
     DigestOptOut,
     DigestSubscriber,
@@ -38,8 +47,11 @@ from ..models import (
     Project,
     ProjectEvent,
     ProjectStatus,
+    Reading,
+    SuccessCriterion,
     Timebox,
 )
+from ..templatetags.waypoint import number
 from ..weeks import week_label, week_start
 
 DROP_POINTS = 15
@@ -64,6 +76,41 @@ def likelihood_words(percent: int) -> str:
 
 
 @dataclass
+class CriterionWeek:
+    """A business criterion's latest reading by the week's end against its target."""
+
+    name: str
+    unit: str
+    target: float
+    lower_is_better: bool
+    latest: float | None
+
+    @property
+    def reached(self) -> bool:
+        if self.latest is None:
+            return False
+        if self.lower_is_better:
+            return self.latest <= self.target
+        return self.latest >= self.target
+
+    @property
+    def text(self) -> str:
+        target = f"{number(self.target)} {self.unit}".strip()
+        if self.latest is None:
+            return f"no reading yet (target {target})"
+        latest = f"{number(self.latest)} {self.unit}".strip()
+        return f"{latest} against a target of {target}: {'reached' if self.reached else 'not yet'}"
+
+
+@dataclass
+class FeedbackCount:
+    demo: str
+    agree: int
+    disagree: int
+    unsure: int
+
+
+@dataclass
 class ProjectWeek:
     """What happened to one project in the week."""
 
@@ -77,6 +124,9 @@ class ProjectWeek:
     health_level: str | None = None
     previous_health_level: str | None = None
     overdue: bool = False
+    criteria: list[CriterionWeek] = field(default_factory=list)
+    demo_url: str = ""
+    feedback: list[FeedbackCount] = field(default_factory=list)
 
     @property
     def active(self) -> bool:
@@ -149,7 +199,7 @@ class Digest:
 def project_weeks(
     *, week: datetime.date, project_ids: list[int] | None = None
 ) -> dict[int, ProjectWeek]:
-    """Every project's week, in five queries whatever their number."""
+    """Every project's week, in eight queries whatever their number."""
     end = week + datetime.timedelta(days=7)
     projects = Project.objects.select_related("board_summary", "team").order_by("name")
     if project_ids is not None:
@@ -181,6 +231,9 @@ def project_weeks(
     ).values_list("project_id", "level")
     for project_id, level in earlier:
         weeks[project_id].previous_health_level = level
+    _attach_criteria(weeks, end)
+    _attach_demo_links(weeks, end)
+    _attach_feedback(weeks, week, end)
     today = end - datetime.timedelta(days=1)
     for item in weeks.values():
         summary = getattr(item.project, "board_summary", None)
@@ -193,6 +246,59 @@ def project_weeks(
             and not summary.stage_done
         )
     return weeks
+
+
+def _week_end(end: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(end, datetime.time.min))
+
+
+def _attach_criteria(weeks: dict[int, ProjectWeek], end: datetime.date) -> None:
+    latest = Reading.objects.filter(criterion=OuterRef("pk"), at__lt=_week_end(end)).order_by(
+        "-at", "-id"
+    )
+    criteria = (
+        SuccessCriterion.objects.filter(project_id__in=list(weeks), kind=CriterionKind.BUSINESS)
+        .order_by("project_id", "position", "id")
+        .annotate(latest_value=Subquery(latest.values("value")[:1]))
+        .values_list("project_id", "name", "unit", "target", "direction", "latest_value")
+    )
+    for project_id, name, unit, target, direction, value in criteria:
+        weeks[project_id].criteria.append(
+            CriterionWeek(name, unit, target, direction == "lower", value)
+        )
+
+
+def _attach_demo_links(weeks: dict[int, ProjectWeek], end: datetime.date) -> None:
+    links = (
+        ShareLink.objects.filter(
+            demo__project_id__in=list(weeks), revoked_at=None, expires_at__gt=_week_end(end)
+        )
+        .select_related("demo")
+        .order_by("expires_at")
+    )
+    for link in links:  # the last one to expire wins
+        weeks[link.demo.project_id].demo_url = link.get_absolute_url()
+
+
+def _attach_feedback(weeks: dict[int, ProjectWeek], week: datetime.date, end: datetime.date):
+    counts = (
+        Feedback.objects.filter(
+            dataset__demo__project_id__in=list(weeks),
+            created_at__gte=_week_end(week),
+            created_at__lt=_week_end(end),
+        )
+        .values("dataset__demo__project_id", "dataset__demo__title")
+        .annotate(
+            agree=Count("pk", filter=Q(verdict=Verdict.AGREE)),
+            disagree=Count("pk", filter=Q(verdict=Verdict.DISAGREE)),
+            unsure=Count("pk", filter=Q(verdict=Verdict.UNSURE)),
+        )
+        .order_by("dataset__demo__project_id", "dataset__demo__title")
+    )
+    for row in counts:
+        weeks[row["dataset__demo__project_id"]].feedback.append(
+            FeedbackCount(row["dataset__demo__title"], row["agree"], row["disagree"], row["unsure"])
+        )
 
 
 def digests_for_week(*, week: datetime.date) -> list[Digest]:

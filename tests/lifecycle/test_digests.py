@@ -8,12 +8,15 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 
+from demos.models import Example
+from demos.services import demo_create, feedback_record, share_link_create
 from lifecycle import services
 from lifecycle.experiment_log import timebox_for_week, timebox_set_likelihood
-from lifecycle.models import DeliveryStatus, DigestDelivery, DigestOptOut, DigestSubscriber
+from lifecycle.models import DeliveryStatus, DigestDelivery, DigestOptOut, DigestSubscriber, Reading
 from lifecycle.selectors.digests import digest_week, digests_for_week, likelihood_words
 from lifecycle.services.digests import digest_render, digests_send, unsubscribe_token
-from tests.factories import PASSWORD, make_project, make_team, make_user
+from tests.demos.test_views_access import make_dataset
+from tests.factories import PASSWORD, add_criterion, make_project, make_team, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -91,16 +94,67 @@ def test_member_digest_lists_their_projects_gaps(week_seeded, outsider):
     assert "Pricing" not in digest_render(digests["otto@example.com"])[1]
 
 
-def test_stakeholder_digest_says_likelihood_in_words_without_numbers(week_seeded):
+def without_links(body):
+    """The text a reader sees: link targets (signed tokens are random characters) left out."""
+    return re.sub(r'https?://\S+|href="[^"]*"', "", body)
+
+
+@pytest.fixture
+def stakeholder_week(week_seeded, owner):
+    """Churn also has two business goals read during W48 and a demo shared in W48."""
     project, _ = week_seeded
     DigestSubscriber.objects.create(project=project, name="Sam", email="sam@client.example")
+    tickets = add_criterion(project, owner, name="Tickets routed", unit="tickets", target=500)
+    handling = add_criterion(
+        project, owner, name="Handling time", unit="minutes", target=4, direction="lower"
+    )
+    in_week = datetime.datetime(2026, 11, 26, 9, tzinfo=datetime.UTC)
+    for criterion, value in ((tickets, 420), (handling, 3.5)):
+        Reading.objects.create(criterion=criterion, project=project, value=value, at=in_week)
+    # A reading after the week's end is not this week's news.
+    Reading.objects.create(criterion=tickets, project=project, value=900, at=SEND_AT)
+    with time_machine.travel(in_week):
+        demo = demo_create(project=project, title="Routing demo", by=owner)
+        dataset = make_dataset(demo, [0.91, 0.42, 0.13])
+        link = share_link_create(demo=demo, viewer_name="Sam", by=owner)
+        examples = list(Example.objects.filter(dataset=dataset).order_by("row"))
+        feedback_record(example=examples[0], verdict="agree", link=link)
+        feedback_record(example=examples[1], verdict="agree", link=link)
+        feedback_record(example=examples[2], verdict="disagree", link=link)
+    return project, link
+
+
+def test_stakeholder_digest_says_the_week_in_words_without_numbers(stakeholder_week):
+    project, link = stakeholder_week
     (digest,) = by_kind(digests_for_week(week=WEEK), "stakeholder")
     subject, text, html = digest_render(digest)
     assert "The team now thinks success is likely." in text
     assert "Labels are noisier than hoped" in text
+    assert "Tickets routed: 420 tickets against a target of 500 tickets: not yet" in text
+    assert "Handling time: 3.5 minutes against a target of 4 minutes: reached" in text
+    assert link.get_absolute_url() in text and link.get_absolute_url() in html
     for body in (text, html):
-        assert "60" not in body and "%" not in body
-        assert not re.search(r"0\.\d\d", body)
+        seen = without_links(body)
+        assert "60" not in seen and "%" not in seen
+        assert not re.search(r"0\.\d\d", seen)
+
+
+def test_stakeholder_digest_without_a_usable_link_says_so(stakeholder_week):
+    _, link = stakeholder_week
+    link.revoked_at = SEND_AT
+    link.save()
+    (digest,) = by_kind(digests_for_week(week=WEEK), "stakeholder")
+    assert "No demo link to share this week." in digest_render(digest)[1]
+
+
+def test_member_digest_counts_the_weeks_feedback_by_demo(stakeholder_week):
+    digests = {d.email: d for d in by_kind(digests_for_week(week=WEEK), "member")}
+    _, text, html = digest_render(digests["olivia@example.com"])
+    assert "- Churn prediction, Routing demo: 2 agree, 1 disagree" in text
+    assert "Routing demo: 2 agree, 1 disagree" in html
+    # The week after has no new feedback.
+    later = by_kind(digests_for_week(week=WEEK + datetime.timedelta(days=7)), "member")
+    assert "Routing demo" not in digest_render(later[0])[1]
 
 
 @pytest.mark.parametrize(
@@ -111,15 +165,17 @@ def test_likelihood_words(percent, words):
 
 
 def test_building_takes_the_same_queries_for_more_projects(
-    week_seeded, team, owner, django_assert_max_num_queries
+    stakeholder_week, team, owner, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(12) as few:
+    with django_assert_max_num_queries(16) as few:
         digests_for_week(week=WEEK)
     for n in range(6):
         project = make_project(team, owner, name=f"More {n}")
         log_week(project, owner, WEEK, 40)
         DigestSubscriber.objects.create(project=project, email=f"s{n}@client.example")
         make_team(f"T{n}", members={make_user(f"u{n}", email=f"u{n}@example.com"): "viewer"})
+        add_criterion(project, owner, name=f"Goal {n}", unit="tickets")
+        share_link_create(demo=demo_create(project=project, title=f"D{n}", by=owner), by=owner)
     with django_assert_max_num_queries(len(few.captured_queries)):
         digests_for_week(week=WEEK)
 
@@ -214,7 +270,7 @@ def test_project_digest_preview_follows_project_roles(client, week_seeded, outsi
     assert response.status_code == 200
     body = response.content.decode()
     assert "success is likely" in body
-    assert "60 %" not in body and "60%" not in body
+    assert "%" not in without_links(body.split("<main")[1])
 
 
 def test_beat_runs_the_digest_at_the_configured_weekday_and_hour():
