@@ -111,6 +111,17 @@ urlpatterns = [
     path("digests/me/", digests.member_digest, name="digest_member"),
     path("projects/<slug:slug>/digest/", digests.project_digest, name="digest_project"),
     path(
+        "projects/<slug:slug>/digest/subscribe/",
+        digests.project_digest_subscribe,
+        name="digest_subscribe",
+    ),
+    path(
+        "projects/<slug:slug>/digest/unsubscribe/",
+        digests.project_digest_unsubscribe,
+        name="digest_project_unsubscribe",
+    ),
+    path("digests/preferences/", digests.digest_preferences_view, name="digest_preferences"),
+    path(
         "digests/unsubscribe/<str:token>/",
         digests.digest_unsubscribe_view,
         name="digest_unsubscribe",

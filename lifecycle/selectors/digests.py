@@ -358,3 +358,15 @@ def digests_for_week(*, week: datetime.date) -> list[Digest]:
                 )
             )
     return digests
+
+
+def digest_preferences(*, user) -> list[tuple[str, str, bool]]:
+    """(kind, label, on) for the digests this user can get: the manager digest only for
+    managers; on unless turned off for the user's email."""
+    off = set(DigestOptOut.objects.filter(email=user.email).values_list("kind", flat=True))
+    is_manager = user.is_superuser or user.has_perm("accounts.view_all_projects")
+    return [
+        (kind, label, kind not in off)
+        for kind, label in DigestKind.choices
+        if kind != DigestKind.MANAGER or is_manager
+    ]

@@ -25,7 +25,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from ..models import DeliveryStatus, DigestDelivery, DigestOptOut, HealthSnapshot
+from ..models import (
+    DeliveryStatus,
+    DigestDelivery,
+    DigestKind,
+    DigestOptOut,
+    DigestSubscriber,
+    HealthSnapshot,
+)
 from ..selectors.digests import Digest, digest_week, digests_for_week
 
 RECLAIM_AFTER = datetime.timedelta(minutes=10)
@@ -134,3 +141,43 @@ def digests_send(
         )
         sent += 1
     return sent
+
+
+def digest_preferences_save(
+    *, email: str, kinds: set[str], enabled: set[str], at: datetime.datetime | None = None
+) -> None:
+    """Turn each digest kind of `kinds` (those the profile offers) on if in `enabled`, else off,
+    for `email`."""
+    if not email:
+        raise ValueError("Add an email address to your account to get digests.")
+    with transaction.atomic():
+        DigestOptOut.objects.filter(email=email, kind__in=enabled & kinds).delete()
+        for kind in kinds - enabled:
+            DigestOptOut.objects.get_or_create(
+                email=email, kind=kind, defaults={"at": at or timezone.now()}
+            )
+
+
+def digest_subscribe(
+    *, project, email: str, name: str = "", user=None, at: datetime.datetime | None = None
+) -> DigestSubscriber:
+    """Add a stakeholder to a project's weekly update (a reader opting in, or an editor adding
+    someone by name and email). Subscribing again changes nothing; it turns the stakeholder
+    digest back on for that email, since asking for it is the clearest wish."""
+    email = email.strip().lower()
+    if not email:
+        raise ValueError("Give an email address to send the weekly update to.")
+    with transaction.atomic():
+        subscriber, _ = DigestSubscriber.objects.get_or_create(
+            project=project,
+            email=email,
+            defaults={"name": name.strip()[:120], "user": user, "created_at": at or timezone.now()},
+        )
+        DigestOptOut.objects.filter(email=email, kind=DigestKind.STAKEHOLDER).delete()
+    return subscriber
+
+
+def digest_unsubscribe_project(*, project, email: str) -> int:
+    """Stop a project's weekly update for `email`; returns how many subscriptions went."""
+    deleted, _ = DigestSubscriber.objects.filter(project=project, email=email.lower()).delete()
+    return deleted

@@ -280,3 +280,76 @@ def test_beat_runs_the_digest_at_the_configured_weekday_and_hour():
     assert entry["task"] == "lifecycle.tasks.send_weekly_digests"
     assert entry["schedule"].hour == {8}
     assert entry["schedule"].day_of_week == {1}  # Monday in crontab's Sunday-first count
+
+
+def test_profile_turns_each_digest_off_and_on(client, week_seeded, owner):
+    login(client, owner)
+    page = client.get(reverse("accounts:profile")).content.decode()
+    assert 'value="member" checked' in page
+    assert 'value="manager"' not in page  # not a manager
+    url = reverse("lifecycle:digest_preferences")
+    assert client.post(url, {"kind": ["stakeholder"]}).status_code == 302
+    assert not by_kind(digests_for_week(week=WEEK), "member")
+    assert 'value="member" checked' not in client.get(reverse("accounts:profile")).content.decode()
+    client.post(url, {"kind": ["member", "stakeholder"]})
+    assert [d.email for d in by_kind(digests_for_week(week=WEEK), "member")] == [
+        "olivia@example.com"
+    ]
+    assert not DigestOptOut.objects.filter(kind="manager").exists()
+
+
+def test_a_reader_opts_in_and_out_of_the_project_update(client, week_seeded, viewer):
+    project, _ = week_seeded
+    viewer.email = "vera@example.com"
+    viewer.save()
+    login(client, viewer)
+    subscribe = reverse("lifecycle:digest_subscribe", args=[project.slug])
+    assert client.post(subscribe).status_code == 302
+    emails = [d.email for d in by_kind(digests_for_week(week=WEEK), "stakeholder")]
+    assert emails == ["vera@example.com"]
+    page = client.get(reverse("lifecycle:digest_project", args=[project.slug])).content.decode()
+    assert "Stop sending me the weekly update" in page
+    client.post(reverse("lifecycle:digest_project_unsubscribe", args=[project.slug]))
+    assert not DigestSubscriber.objects.exists()
+
+
+def test_only_editors_add_stakeholders_by_name_and_email(client, week_seeded, viewer, editor):
+    project, _ = week_seeded
+    subscribe = reverse("lifecycle:digest_subscribe", args=[project.slug])
+    fields = {"name": "Sam Client", "email": "sam@client.example"}
+    login(client, viewer)
+    assert client.post(subscribe, fields).status_code == 403
+    remove = reverse("lifecycle:digest_project_unsubscribe", args=[project.slug])
+    DigestSubscriber.objects.create(project=project, email="kim@client.example")
+    assert client.post(remove, {"email": "kim@client.example"}).status_code == 403
+    login(client, editor)
+    response = client.post(subscribe, {"name": "Sam", "email": "not an email"})
+    assert response.status_code == 422
+    assert "Enter a valid email address." in response.content.decode()
+    assert client.post(subscribe, fields).status_code == 302
+    assert DigestSubscriber.objects.filter(name="Sam Client").count() == 1
+    assert client.post(remove, {"email": "kim@client.example"}).status_code == 302
+    assert list(DigestSubscriber.objects.values_list("email", flat=True)) == ["sam@client.example"]
+
+
+def test_outsiders_cannot_subscribe(client, week_seeded, outsider):
+    project, _ = week_seeded
+    login(client, outsider)
+    assert (
+        client.post(reverse("lifecycle:digest_subscribe", args=[project.slug])).status_code == 404
+    )
+    assert not DigestSubscriber.objects.exists()
+
+
+def test_send_digests_command_sends_then_skips(week_seeded, capsys):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    call_command("send_digests", "--week", "2026-W48", "--dry-run")
+    assert "2 digest(s) would be sent." in capsys.readouterr().out
+    call_command("send_digests", "--week", "2026-W48")
+    call_command("send_digests", "--week", "2026-W48")
+    assert "0 digest(s) sent." in capsys.readouterr().out
+    assert len(mail.outbox) == 2
+    with pytest.raises(CommandError):
+        call_command("send_digests", "--week", "W48")
