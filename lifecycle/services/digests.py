@@ -3,7 +3,10 @@
 Each digest is claimed by inserting its DigestDelivery row (status "sending") in its own short
 transaction; the unique constraint makes a second run, or a second worker, skip it. The mail is
 then handed to the backend and the row marked "sent". A run finds the rows still "sending" from
-a run that died (claimed more than RECLAIM_AFTER ago) and sends them again.
+a run that died (claimed more than settings.DIGEST_RECLAIM_SECONDS ago) and sends them again.
+A run that leaves claims it could not take over yet (`digests_unfinished`) is retried by the task
+after that delay, so a worker killed mid-send has its unsent digests sent by the next worker
+(acks_late redelivers the task; the retry covers the claims the dead run held).
 
 The one window SMTP leaves: the mail was handed over and the worker died before marking the row
 sent. We choose that this person may get the digest twice rather than never: a weekly summary
@@ -35,7 +38,6 @@ from ..models import (
 )
 from ..selectors.digests import Digest, digest_week, digests_for_week
 
-RECLAIM_AFTER = datetime.timedelta(minutes=10)
 UNSUBSCRIBE_SALT = "lifecycle.digests.unsubscribe"
 SUBJECTS = {
     "manager": "Portfolio week {week}",
@@ -96,7 +98,9 @@ def _claim(digest: Digest, now: datetime.datetime) -> DigestDelivery | None:
         pass
     # A claim left "sending" by a run that died: take it over, atomically, once.
     taken = DigestDelivery.objects.filter(
-        **key, status=DeliveryStatus.SENDING, claimed_at__lt=now - RECLAIM_AFTER
+        **key,
+        status=DeliveryStatus.SENDING,
+        claimed_at__lt=now - datetime.timedelta(seconds=settings.DIGEST_RECLAIM_SECONDS),
     ).update(claimed_at=now, attempts=F("attempts") + 1)
     return DigestDelivery.objects.get(**key) if taken else None
 
@@ -181,3 +185,8 @@ def digest_unsubscribe_project(*, project, email: str) -> int:
     """Stop a project's weekly update for `email`; returns how many subscriptions went."""
     deleted, _ = DigestSubscriber.objects.filter(project=project, email=email.lower()).delete()
     return deleted
+
+
+def digests_unfinished(*, week: datetime.date) -> int:
+    """How many of the week's digests are claimed and not sent (a run in flight, or dead)."""
+    return DigestDelivery.objects.filter(week_start=week, status=DeliveryStatus.SENDING).count()
