@@ -23,9 +23,9 @@ from typing import Any
 
 from . import common
 from .common import WORK, Context, GunicornConfig, Row, SectionResult, log, manage, run_module
-from .sections import api, demos, peer, portfolio
+from .sections import api, demos, digests, peer, portfolio
 
-SECTIONS = [api, peer, portfolio, demos]
+SECTIONS = [api, peer, portfolio, demos, digests]
 RESULTS = common.ROOT / "bench" / "results"
 
 
