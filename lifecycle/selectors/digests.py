@@ -192,6 +192,34 @@ class Digest:
         return self.project.pk if self.project else 0
 
     @property
+    def moves(self) -> list[tuple[ProjectWeek, ProjectEvent]]:
+        return [(item, event) for item in self.projects for event in item.events]
+
+    @property
+    def health_changes(self) -> list[ProjectWeek]:
+        return [item for item in self.projects if item.health_changed]
+
+    @property
+    def drops(self) -> list[ProjectWeek]:
+        return [item for item in self.projects if item.likelihood_drop >= DROP_POINTS]
+
+    @property
+    def alerts(self) -> list[tuple[ProjectWeek, Alert]]:
+        return [(item, alert) for item in self.projects for alert in item.alerts]
+
+    @property
+    def unlogged(self) -> list[ProjectWeek]:
+        return [item for item in self.projects if item.active and not item.logged]
+
+    @property
+    def gaps(self) -> list[tuple[ProjectWeek, str]]:
+        return [(item, gap) for item in self.projects for gap in item.gaps]
+
+    @property
+    def feedback(self) -> list[tuple[ProjectWeek, FeedbackCount]]:
+        return [(item, count) for item in self.projects for count in item.feedback]
+
+    @property
     def first_digest(self) -> bool:
         return all(item.previous_health_level is None for item in self.projects)
 

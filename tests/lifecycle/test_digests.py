@@ -12,7 +12,14 @@ from demos.models import Example
 from demos.services import demo_create, feedback_record, share_link_create
 from lifecycle import services
 from lifecycle.experiment_log import timebox_for_week, timebox_set_likelihood
-from lifecycle.models import DeliveryStatus, DigestDelivery, DigestOptOut, DigestSubscriber, Reading
+from lifecycle.models import (
+    DeliveryStatus,
+    DigestDelivery,
+    DigestOptOut,
+    DigestSubscriber,
+    HealthSnapshot,
+    Reading,
+)
 from lifecycle.selectors.digests import digest_week, digests_for_week, likelihood_words
 from lifecycle.services.digests import digest_render, digests_send, unsubscribe_token
 from tests.demos.test_views_access import make_dataset
@@ -77,9 +84,15 @@ def test_second_digest_reports_health_changes_from_the_snapshot(week_seeded):
     project, pricing = week_seeded
     with time_machine.travel(SEND_AT):
         digests_send(at=SEND_AT)
+    assert set(HealthSnapshot.objects.values_list("week_start", flat=True)) == {WEEK}
+    HealthSnapshot.objects.filter(project=project).update(level="on_track")
     (digest,) = by_kind(digests_for_week(week=WEEK + datetime.timedelta(days=7)), "manager")
     _, text, _ = digest_render(digest)
     assert "First digest" not in text
+    changes = text.split("Health changes:")[1].split("Likelihood drops")[0]
+    assert "- Churn prediction: On track -> " in changes  # its 20-point drop
+    assert "Pricing" not in changes  # its health did not change
+    assert "Open alerts:\nNo open alerts." in text
 
 
 def test_member_digest_lists_their_projects_gaps(week_seeded, outsider):
