@@ -107,8 +107,8 @@ urlpatterns = [
         name="alert_resolve",
     ),
     # Weekly digests: previews and the signed unsubscribe link (lifecycle/views/digests.py)
-    path("digests/manager/", digests.manager_digest, name="digest_manager"),
-    path("digests/me/", digests.member_digest, name="digest_member"),
+    path("digests/manager/", digests.manager_digest_view, name="digest_manager"),
+    path("digests/me/", digests.member_digest_view, name="digest_member"),
     path("projects/<slug:slug>/digest/", digests.project_digest, name="digest_project"),
     path(
         "projects/<slug:slug>/digest/subscribe/",

@@ -398,3 +398,28 @@ def digest_preferences(*, user) -> list[tuple[str, str, bool]]:
         for kind, label in DigestKind.choices
         if kind != DigestKind.MANAGER or is_manager
     ]
+
+
+def manager_digest(*, user, week: datetime.date) -> Digest:
+    """The portfolio digest as `user` (a manager) gets it."""
+    items = list(project_weeks(week=week).values())
+    return Digest(DigestKind.MANAGER, user.email, user.display_name, week, items)
+
+
+def member_digest(*, user, week: datetime.date) -> Digest:
+    """The digest of the projects of `user`'s teams."""
+    ids = list(
+        Project.objects.filter(team__memberships__user=user).distinct().values_list("pk", flat=True)
+    )
+    items = list(project_weeks(week=week, project_ids=ids).values())
+    return Digest(DigestKind.MEMBER, user.email, user.display_name, week, items)
+
+
+def stakeholder_digest(*, project: Project, week: datetime.date, email="", name="") -> Digest:
+    """One project's stakeholder digest (for `email`, or for a preview)."""
+    item = project_weeks(week=week, project_ids=[project.pk])[project.pk]
+    return Digest(DigestKind.STAKEHOLDER, email, name, week, [item], project=project)
+
+
+def project_subscribers(*, project: Project) -> list[DigestSubscriber]:
+    return list(DigestSubscriber.objects.filter(project=project).order_by("email"))

@@ -15,8 +15,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ..access import get_project_for_reader
-from ..models import DigestKind, DigestSubscriber, Project
-from ..selectors.digests import Digest, digest_preferences, digest_week, project_weeks
+from ..selectors.digests import (
+    Digest,
+    digest_preferences,
+    digest_week,
+    manager_digest,
+    member_digest,
+    project_subscribers,
+    stakeholder_digest,
+)
 from ..services.digests import (
     digest_context,
     digest_preferences_save,
@@ -48,27 +55,23 @@ def _preview(request, digest: Digest, title: str, status=200, **extra) -> Templa
 
 @require_GET
 @login_required
-def manager_digest(request):
+def manager_digest_view(request):
     if not (request.user.is_superuser or request.user.has_perm("accounts.view_all_projects")):
         raise PermissionDenied("The portfolio digest is for portfolio managers.")
     week, bad = _week_or_400(request)
     if bad:
         return bad
-    items = list(project_weeks(week=week).values())
-    digest = Digest(DigestKind.MANAGER, request.user.email, request.user.display_name, week, items)
+    digest = manager_digest(user=request.user, week=week)
     return _preview(request, digest, "The portfolio's week")
 
 
 @require_GET
 @login_required
-def member_digest(request):
+def member_digest_view(request):
     week, bad = _week_or_400(request)
     if bad:
         return bad
-    team_ids = request.user.memberships.values_list("team_id", flat=True)
-    ids = list(Project.objects.filter(team_id__in=team_ids).values_list("pk", flat=True))
-    items = list(project_weeks(week=week, project_ids=ids).values())
-    digest = Digest(DigestKind.MEMBER, request.user.email, request.user.display_name, week, items)
+    digest = member_digest(user=request.user, week=week)
     return _preview(request, digest, "Your projects' week")
 
 
@@ -78,16 +81,9 @@ class StakeholderForm(forms.Form):
 
 
 def _project_preview(request, access, week, form=None, status=200):
-    item = project_weeks(week=week, project_ids=[access.project.pk])[access.project.pk]
-    digest = Digest(
-        DigestKind.STAKEHOLDER,
-        request.user.email,
-        request.user.display_name,
-        week,
-        [item],
-        project=access.project,
-    )
-    subscribers = DigestSubscriber.objects.filter(project=access.project).order_by("email")
+    digest = stakeholder_digest(project=access.project, week=week)
+    subscribers = project_subscribers(project=access.project)
+    me = request.user.email.lower()
     return _preview(
         request,
         digest,
@@ -96,8 +92,7 @@ def _project_preview(request, access, week, form=None, status=200):
         access=access,
         form=form or StakeholderForm(),
         subscribers=subscribers if access.can_edit else [],
-        subscribed=bool(request.user.email)
-        and subscribers.filter(email=request.user.email.lower()).exists(),
+        subscribed=bool(me) and any(s.email == me for s in subscribers),
     )
 
 
