@@ -320,7 +320,10 @@ def test_a_reader_opts_in_and_out_of_the_project_update(client, week_seeded, vie
     assert client.post(subscribe).status_code == 302
     emails = [d.email for d in by_kind(digests_for_week(week=WEEK), "stakeholder")]
     assert emails == ["vera@example.com"]
-    page = client.get(reverse("lifecycle:digest_project", args=[project.slug])).content.decode()
+    project_page = client.get(project.get_absolute_url()).content.decode()
+    digest_url = reverse("lifecycle:digest_project", args=[project.slug])
+    assert f'href="{digest_url}">Weekly update' in project_page
+    page = client.get(digest_url).content.decode()
     assert "Stop sending me the weekly update" in page
     client.post(reverse("lifecycle:digest_project_unsubscribe", args=[project.slug]))
     assert not DigestSubscriber.objects.exists()
