@@ -51,8 +51,10 @@ def unsubscribe_token(*, email: str, kind: str) -> str:
 
 
 def digest_unsubscribe(*, token: str, at: datetime.datetime | None = None) -> DigestOptOut:
-    """Turn a digest off from the link in its email (signed, no login). Raises
-    signing.BadSignature for a tampered or foreign token, changing nothing."""
+    """Turn a digest kind off for the email the link was sent to (signed, no login); for a
+    stakeholder that stops every project's update to that address (subscribing again on a project
+    turns it back on). Raises signing.BadSignature for a tampered or foreign token, changing
+    nothing. The token does not expire: an old email's link still works."""
     data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
     opt_out, _ = DigestOptOut.objects.get_or_create(
         email=data["email"], kind=data["kind"], defaults={"at": at or timezone.now()}
