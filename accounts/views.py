@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from api.forms import ApiTokenForm
 from api.models import ApiToken
 from api.services import api_token_create, api_token_revoke
+from lifecycle.selectors.digests import digest_preferences
 
 
 def _tokens_response(request, *, form=None, new_secret=None, new_token=None, status=200):
@@ -25,6 +26,7 @@ def _tokens_response(request, *, form=None, new_secret=None, new_token=None, sta
         "tokens": ApiToken.objects.filter(user=request.user),
         "new_secret": new_secret,
         "new_token": new_token,
+        "digest_preferences": digest_preferences(user=request.user),  # digests' section
     }
     return TemplateResponse(request, template, context, status=status)
 

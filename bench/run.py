@@ -23,9 +23,9 @@ from typing import Any
 
 from . import common
 from .common import WORK, Context, GunicornConfig, Row, SectionResult, log, manage, run_module
-from .sections import api, demos, drift, monitoring, peer, portfolio
+from .sections import api, demos, digests, drift, monitoring, peer, portfolio
 
-SECTIONS = [api, peer, portfolio, demos, drift, monitoring]
+SECTIONS = [api, peer, portfolio, demos, drift, monitoring, digests]
 RESULTS = common.ROOT / "bench" / "results"
 
 

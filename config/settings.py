@@ -232,6 +232,17 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Weekly digests (lifecycle.services.digests): the weekday (0 = Monday) and hour they go out.
+DIGEST_WEEKDAY = env.int("DIGEST_WEEKDAY", default=0)
+DIGEST_HOUR = env.int("DIGEST_HOUR", default=8)
+# A digest claimed this long ago and still not sent is taken to be a dead worker's, and sent again.
+DIGEST_RECLAIM_SECONDS = env.int("DIGEST_RECLAIM_SECONDS", default=600)
+CELERY_BEAT_SCHEDULE["weekly-digests"] = {
+    "task": "lifecycle.tasks.send_weekly_digests",
+    # crontab counts days from Sunday = 0; DIGEST_WEEKDAY from Monday = 0, like Python.
+    "schedule": crontab(minute=0, hour=DIGEST_HOUR, day_of_week=(DIGEST_WEEKDAY + 1) % 7),
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

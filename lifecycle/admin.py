@@ -190,3 +190,36 @@ class AlertAdmin(admin.ModelAdmin):
     list_filter = ["kind", "status"]
     search_fields = ["project__name", "title"]
     list_select_related = ["project"]
+
+
+# --- Weekly digests (lifecycle.selectors.digests, lifecycle.services.digests) ---
+from .models import DigestDelivery, DigestOptOut, DigestSubscriber, HealthSnapshot  # noqa: E402
+
+
+@admin.register(DigestSubscriber)
+class DigestSubscriberAdmin(admin.ModelAdmin):
+    list_display = ["email", "name", "project", "created_at"]
+    search_fields = ["email", "name", "project__name"]
+    list_select_related = ["project"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(DigestOptOut)
+class DigestOptOutAdmin(admin.ModelAdmin):
+    list_display = ["email", "kind", "at"]
+    list_filter = ["kind"]
+    search_fields = ["email"]
+
+
+@admin.register(DigestDelivery)
+class DigestDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["email", "kind", "project_key", "week_start", "status", "attempts", "sent_at"]
+    list_filter = ["kind", "status", "week_start"]
+    search_fields = ["email"]
+
+
+@admin.register(HealthSnapshot)
+class HealthSnapshotAdmin(admin.ModelAdmin):
+    list_display = ["project", "week_start", "level"]
+    list_filter = ["week_start", "level"]
+    list_select_related = ["project"]

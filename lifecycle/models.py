@@ -727,3 +727,101 @@ class Alert(models.Model):
     @property
     def is_resolved(self) -> bool:
         return self.status == AlertStatus.RESOLVED
+
+
+# --- Weekly digests (lifecycle.selectors.digests builds them, lifecycle.services.digests sends) ---
+
+
+class DigestKind(models.TextChoices):
+    MANAGER = "manager", "Portfolio week (managers)"
+    MEMBER = "member", "My projects' week (team members)"
+    STAKEHOLDER = "stakeholder", "Project update (stakeholders)"
+
+
+class DigestSubscriber(models.Model):
+    """A stakeholder who asked for a project's weekly update: a reader who opted in, or a person
+    an editor added by name and email (most stakeholders have no account)."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="digest_subscribers"
+    )
+    name = models.CharField(max_length=120, blank=True)
+    email = models.EmailField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "email"], name="one_subscription_per_email")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} on {self.project}"
+
+
+class DigestOptOut(models.Model):
+    """A person (by email) who turned a digest kind off."""
+
+    email = models.EmailField()
+    kind = models.CharField(max_length=12, choices=DigestKind.choices)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["email", "kind"], name="one_opt_out_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} turned off the {self.kind} digest"
+
+
+class DeliveryStatus(models.TextChoices):
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+
+
+class DigestDelivery(models.Model):
+    """One digest for one person and ISO week, claimed before its mail is sent so a second run
+    (or a redelivered task) never sends it again (lifecycle.services.digests)."""
+
+    email = models.EmailField()
+    kind = models.CharField(max_length=12, choices=DigestKind.choices)
+    # The project of a stakeholder digest; 0 for the manager and member digests, so the unique
+    # constraint holds without NULLs (which never collide).
+    project_key = models.BigIntegerField(default=0)
+    week_start = models.DateField()
+    status = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.SENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email", "kind", "project_key", "week_start"],
+                name="one_digest_per_person_and_week",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} digest {self.week_start} to {self.email}"
+
+
+class HealthSnapshot(models.Model):
+    """A project's health level as the digest of a week saw it; next week's digest compares."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    week_start = models.DateField()
+    level = models.CharField(max_length=10)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "week_start"], name="one_health_per_week")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.week_start}: {self.level}"

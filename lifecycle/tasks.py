@@ -1,6 +1,12 @@
+import datetime
+
 from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
 
 from .reminders import overdue_reminders_send
+from .selectors.digests import digest_week
+from .services.digests import digests_send, digests_unfinished
 from .services.monitoring import monitoring_run
 
 
@@ -15,3 +21,15 @@ def run_monitoring() -> dict:
     """Every MONITORING_EVERY_MINUTES (CELERY_BEAT_SCHEDULE): one pass of the monitoring checks."""
     result = monitoring_run()
     return {"projects": result.projects, "opened": result.opened, "resolved": result.resolved}
+
+
+@shared_task(bind=True, max_retries=10)
+def send_weekly_digests(self, week: str = "") -> int:
+    """Weekly (DIGEST_WEEKDAY at DIGEST_HOUR): each digest of last week, once per person.
+    Claims left by a dead worker are taken over on a retry after DIGEST_RECLAIM_SECONDS."""
+    monday = datetime.date.fromisoformat(week) if week else digest_week(timezone.now())
+    sent = digests_send(week=monday)
+    if digests_unfinished(week=monday):
+        countdown = settings.DIGEST_RECLAIM_SECONDS + 1
+        raise self.retry(args=[monday.isoformat()], countdown=countdown)
+    return sent

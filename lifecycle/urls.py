@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from .views import decisions, log, monitoring, portfolio, projects, sections
+from .views import decisions, digests, log, monitoring, portfolio, projects, sections
 
 register_converter(log.WeekConverter, "week")
 
@@ -105,5 +105,25 @@ urlpatterns = [
         "projects/<slug:slug>/alerts/<int:pk>/resolve/",
         monitoring.alert_resolve,
         name="alert_resolve",
+    ),
+    # Weekly digests: previews and the signed unsubscribe link (lifecycle/views/digests.py)
+    path("digests/manager/", digests.manager_digest_view, name="digest_manager"),
+    path("digests/me/", digests.member_digest_view, name="digest_member"),
+    path("projects/<slug:slug>/digest/", digests.project_digest, name="digest_project"),
+    path(
+        "projects/<slug:slug>/digest/subscribe/",
+        digests.project_digest_subscribe,
+        name="digest_subscribe",
+    ),
+    path(
+        "projects/<slug:slug>/digest/unsubscribe/",
+        digests.project_digest_unsubscribe,
+        name="digest_project_unsubscribe",
+    ),
+    path("digests/preferences/", digests.digest_preferences_view, name="digest_preferences"),
+    path(
+        "digests/unsubscribe/<str:token>/",
+        digests.digest_unsubscribe_view,
+        name="digest_unsubscribe",
     ),
 ]
