@@ -1,15 +1,9 @@
 """A Redis server of a test's own, to stop without disturbing the session's (REDIS_URL)."""
 
 import socket
-import subprocess
-import time
 from contextlib import contextmanager
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from scripts.with_services import Redis, free_port
 
 
 def closed_port_url() -> str:
@@ -18,38 +12,14 @@ def closed_port_url() -> str:
 
 
 class OwnRedis:
+    """The same private Redis scripts/with_services.py starts for the session, for one test."""
+
     def __init__(self):
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = subprocess.Popen(  # noqa: S603 - fixed arguments, no shell
-            [
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],  # fmt: skip
-            stdout=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    self.stop()
-                    raise
-                time.sleep(0.02)
+        self.server = Redis()
+        self.url = self.server.start()
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(timeout=10)
+        self.server.stop()
 
 
 @contextmanager

@@ -48,21 +48,24 @@ def notify(
     project_id = getattr(project, "pk", project)
     title = title[:200]
     body = body[:500]
+
+    def rows(pks):
+        return [
+            Notification(
+                user_id=pk,
+                kind=kind,
+                title=title,
+                body=body,
+                url=url,
+                project_id=project_id,
+                key=key,
+                created_at=at,
+            )
+            for pk in pks
+        ]
+
     if not key:
-        return Notification.objects.bulk_create(
-            [
-                Notification(
-                    user_id=pk,
-                    kind=kind,
-                    title=title,
-                    body=body,
-                    url=url,
-                    project_id=project_id,
-                    created_at=at,
-                )
-                for pk in people
-            ]
-        )
+        return Notification.objects.bulk_create(rows(people))
     with transaction.atomic():
         existing = set(
             Notification.objects.filter(user_id__in=people, key=key).values_list(
@@ -72,22 +75,7 @@ def notify(
         wanted = [pk for pk in people if pk not in existing]
         if not wanted:
             return []
-        Notification.objects.bulk_create(
-            [
-                Notification(
-                    user_id=pk,
-                    kind=kind,
-                    title=title,
-                    body=body,
-                    url=url,
-                    project_id=project_id,
-                    key=key,
-                    created_at=at,
-                )
-                for pk in wanted
-            ],
-            ignore_conflicts=True,
-        )
+        Notification.objects.bulk_create(rows(wanted), ignore_conflicts=True)
         # ignore_conflicts leaves pks unset; read back the rows this call wrote.
         return list(
             Notification.objects.filter(user_id__in=wanted, key=key, created_at=at).select_related(

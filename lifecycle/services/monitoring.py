@@ -484,8 +484,9 @@ def alerts_tell(alerts: list[Alert], findings: dict) -> int:
     """Email each person told of the new alerts once, listing them; returns emails sent."""
     project_ids = {alert.project_id for alert in alerts}
     audiences = _recipients(project_ids)
-    names = dict(Project.objects.filter(pk__in=project_ids).values_list("pk", "name"))
-    slugs = dict(Project.objects.filter(pk__in=project_ids).values_list("pk", "slug"))
+    named = list(Project.objects.filter(pk__in=project_ids).values_list("pk", "name", "slug"))
+    names = {pk: name for pk, name, _ in named}
+    slugs = {pk: slug for pk, _, slug in named}
     by_user: dict = defaultdict(list)
     for alert in alerts:
         finding = findings[(alert.project_id, alert.kind, alert.subject)]
