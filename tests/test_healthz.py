@@ -136,6 +136,33 @@ def test_healthz_is_503_when_the_database_is_down(tmp_path):
     assert answer["body"]["broker"]["ok"] is True
 
 
+def test_healthz_gives_up_on_a_database_that_never_answers():
+    """A PostgreSQL address that accepts the connection and then says nothing (a hung host):
+    the connect timeout (DATABASE_CONNECT_TIMEOUT, 2 s) bounds the probe's wait."""
+    with hung_redis() as url:  # a listener that accepts and never answers
+        env = {
+            **os.environ,
+            "WAYPOINT_DEV": "1",
+            "DATABASE_URL": url.replace("redis://", "postgres://u@") + "x",
+        }
+        probe = (
+            "import django, json, time; django.setup(); from django.test import Client; "
+            "t = time.monotonic(); r = Client().get('/healthz', HTTP_HOST='localhost'); "
+            "print(json.dumps({'status': r.status_code, 'took': time.monotonic() - t, "
+            "'body': r.json()}))"
+        )
+        result = subprocess.run(  # noqa: S603 - fixed arguments, no shell
+            [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True,
+            timeout=60,
+        )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    assert answer["status"] == 503
+    assert answer["body"]["database"]["ok"] is False
+    assert answer["took"] < 4
+
+
 def run_probe(port: int, **env) -> subprocess.CompletedProcess:
     """The container's HEALTHCHECK command (scripts/healthcheck.py) against 127.0.0.1:port."""
     stripped = {k: v for k, v in os.environ.items() if k != "ALLOWED_HOSTS"}
