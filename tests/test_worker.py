@@ -111,3 +111,30 @@ def test_the_worker_runs_with_late_acks_one_message_at_a_time_and_the_visibility
     # Messages held = processes x prefetch multiplier: none waits behind a long job.
     stats = next(iter(app.control.inspect(timeout=10).stats().values()))
     assert stats["prefetch_count"] == 1
+
+
+def test_the_compose_worker_probe_passes_for_a_live_worker_and_fails_for_a_missing_one(
+    real_worker,
+):
+    """docker-compose.yml's worker healthcheck command, run against the real test worker."""
+    import re
+    import shlex
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from config.celery import app
+
+    root = Path(__file__).resolve().parent.parent
+    compose = (root / "docker-compose.yml").read_text()
+    command = re.search(r'"CMD-SHELL", "(celery -A config inspect ping [^"]+)"', compose).group(1)
+    (node,) = next(iter(reply) for reply in app.control.ping(timeout=10))
+    celery = str(Path(sys.executable).with_name("celery"))
+
+    def probe(hostname: str, *, wait: str = "10") -> int:
+        line = command.replace("$$HOSTNAME", hostname).replace("--timeout 10", f"--timeout {wait}")
+        argv = [celery, *shlex.split(line)[1:]]
+        return subprocess.run(argv, cwd=root, capture_output=True, timeout=60).returncode  # noqa: S603
+
+    assert probe(node.split("@", 1)[1]) == 0
+    assert probe("no-such-worker", wait="2") != 0
