@@ -82,6 +82,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
     key = models.CharField(max_length=200, blank=True)
+    # How many events this one notification gathers while unread (new feedback on one demo).
+    count = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,11 +1,23 @@
 from django.urls import path
 
-from . import views
+from .views import notifications, profile
 
 app_name = "accounts"
 
 urlpatterns = [
-    path("profile/", views.profile, name="profile"),
-    path("profile/tokens/", views.token_create, name="token_create"),
-    path("profile/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("profile/", profile.profile, name="profile"),
+    path("profile/tokens/", profile.token_create, name="token_create"),
+    path("profile/tokens/<int:pk>/revoke/", profile.token_revoke, name="token_revoke"),
 ]
+
+# Mounted at /notifications/ (config/urls.py), namespace "notifications".
+notification_patterns = (
+    [
+        path("", notifications.notification_list, name="list"),
+        path("bell/", notifications.bell, name="bell"),
+        path("read-all/", notifications.notifications_read_all, name="read_all"),
+        path("<int:pk>/", notifications.notification_open, name="open"),
+        path("<int:pk>/read/", notifications.notification_read, name="read"),
+    ],
+    "notifications",
+)

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.urls import notification_patterns
+
 from .healthz import healthz
 
 urlpatterns = [
@@ -8,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("accounts.urls")),
+    path("notifications/", include(notification_patterns)),
     path("api/v1/", include("api.urls")),
     path("", include("demos.urls")),
     path("", include("lifecycle.urls")),

@@ -621,7 +621,9 @@ def _feedback(spec: DemoSpec, dataset: Dataset, sources: list[dict], rng: random
             verdict = "agree" if roll < agree else "unsure" if roll < agree + 0.08 else "disagree"
             comments = spec.comments.get(verdict, [])
             comment = rng.choice(comments) if comments and rng.random() < 0.35 else ""
-            services.feedback_record(example=example, verdict=verdict, comment=comment, **source)
+            services.feedback_record(
+                example=example, verdict=verdict, comment=comment, tell=False, **source
+            )
             count += 1
     return count
 

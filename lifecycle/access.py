@@ -51,6 +51,19 @@ def project_access(user, project: Project) -> ProjectAccess | None:
     return None
 
 
+def project_editors(project: Project) -> list:
+    """Active people who may edit `project` as its team sees it: the project's owner and the
+    team's owners and editors (superusers and managers are not told about its day-to-day)."""
+    members = Membership.objects.filter(
+        team_id=project.team_id, role__in=[Role.OWNER, Role.EDITOR], user__is_active=True
+    ).select_related("user")
+    people = {m.user.pk: m.user for m in members}
+    owner = project.owner if project.owner_id else None
+    if owner is not None and owner.is_active:
+        people.setdefault(owner.pk, owner)
+    return list(people.values())
+
+
 def _get_project(user, slug: str, needed_rank: int) -> ProjectAccess:
     # The board summary comes along for the health badge of the project's pages.
     project = (

@@ -21,12 +21,13 @@ from django.db import connection
 from django.test import Client
 from kombu.exceptions import OperationalError as BrokerError
 
+from accounts.models import Notification
 from api.models import IdempotencyRecord
 from api.services import api_token_create
 from config.celery import app
 from config.jobs import QUEUE_DOWN
 from demos import tasks
-from demos.models import Dataset, Example, JobStatus, UploadJob
+from demos.models import Dataset, Example, Feedback, JobStatus, UploadJob
 from demos.services import demo_create, share_link_create
 from demos.uploads import Columns, save_upload
 from tests.demos.test_views_access import make_dataset
@@ -336,3 +337,27 @@ def test_the_container_probe_fails_while_redis_is_down(down):
 
     assert probe.returncode == 1
     assert '"broker": {"ok": false' in probe.stdout
+
+
+def test_stakeholder_feedback_is_kept_and_told_in_app_with_redis_down(down, demo, owner):
+    """Only the email waits on the broker: the judgement and the bell do not."""
+    base, _ = down
+    link = share_link_create(demo=demo, viewer_name="Head of support", by=owner)
+    example = demo.datasets.get().examples.order_by("row").first()
+    session = requests.Session()
+    page = session.get(base + link.get_absolute_url(), timeout=10)
+    token = session.cookies.get(settings.CSRF_COOKIE_NAME) or page.cookies.get(
+        settings.CSRF_COOKIE_NAME
+    )
+    started = time.monotonic()
+    response = session.post(
+        f"{base}/d/{link.token}/examples/{example.pk}/feedback/",
+        data={"verdict": "disagree", "comment": "Not urgent", "csrfmiddlewaretoken": token},
+        headers={"Referer": base + link.get_absolute_url()},
+        timeout=10,
+        allow_redirects=False,
+    )
+    assert response.status_code == 302, response.text[:500]
+    assert time.monotonic() - started < 5
+    assert Feedback.objects.get().comment == "Not urgent"
+    assert Notification.objects.get(user=owner).kind == "feedback"

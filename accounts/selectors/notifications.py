@@ -16,11 +16,12 @@ def unread_count(user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
-def notifications_for(user: User, *, page: int | str = 1, per_page: int = PAGE_SIZE) -> Page:
+def notifications_for(
+    user: User, *, page: int | str = 1, per_page: int = PAGE_SIZE, unread_only: bool = False
+) -> Page:
     """`user`'s notifications, newest first, one page at a time (with their projects)."""
-    qs = (
-        Notification.objects.filter(user=user)
-        .select_related("project")
-        .order_by("-created_at", "-id")
-    )
+    qs = Notification.objects.filter(user=user)
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    qs = qs.select_related("project").order_by("-created_at", "-id")
     return Paginator(qs, per_page).get_page(page)

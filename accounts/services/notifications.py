@@ -17,17 +17,28 @@ Call `notify` from any app to put a notification in front of people:
 
 It writes in one bulk insert (conflicts on the key are ignored) and returns only the
 notifications it created, so callers can send an email exactly when a notification is new.
+
+`notify_gathered` is for events that come in bursts (stakeholder feedback on a demo): while a
+person's notification about the same page is unread, a new event bumps it (its count, newest
+text and time) instead of adding another line. `notifications_email` emails new notifications
+from a worker after the transaction commits; a broker that cannot take the job loses only the
+email, never the notification or the write that caused it.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Notification, User
+from accounts.tasks import email_notifications
+
+log = logging.getLogger(__name__)
 
 
 def notify(
@@ -82,6 +93,57 @@ def notify(
                 "user"
             )
         )
+
+
+def notify_gathered(
+    *,
+    users: Iterable[User],
+    kind: str,
+    title: str,
+    url: str,
+    body: str = "",
+    project=None,
+    at: datetime | None = None,
+) -> list[Notification]:
+    """One unread notification per person and `url`: bump it, or start one. Returns the new ones."""
+    at = at or timezone.now()
+    people = {u.pk for u in users if u is not None and u.pk is not None}
+    if not people:
+        return []
+    with transaction.atomic():
+        unread = Notification.objects.filter(
+            user_id__in=people, kind=kind, url=url, read_at__isnull=True
+        )
+        bumped = set(unread.values_list("user_id", flat=True))
+        if bumped:
+            unread.update(count=F("count") + 1, title=title[:200], body=body[:500], created_at=at)
+        fresh = [
+            Notification(
+                user_id=pk,
+                kind=kind,
+                title=title[:200],
+                body=body[:500],
+                url=url,
+                project_id=getattr(project, "pk", project),
+                created_at=at,
+            )
+            for pk in people - bumped
+        ]
+        return Notification.objects.bulk_create(fresh)
+
+
+def notifications_email(notifications: list[Notification]) -> None:
+    """Email these (new) notifications to their people once the transaction commits."""
+    ids = [n.pk for n in notifications if n.pk is not None]
+    if ids:
+        transaction.on_commit(lambda: _queue_email(ids), robust=True)
+
+
+def _queue_email(ids: list[int]) -> None:
+    try:
+        email_notifications.delay(ids)
+    except Exception:  # the broker is down: the in-app notification stays, the email is lost
+        log.warning("Could not queue the email for notifications %s", ids, exc_info=True)
 
 
 def notification_mark_read(*, user: User, notification: Notification, at: datetime | None = None):

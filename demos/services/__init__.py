@@ -4,7 +4,13 @@ import datetime
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Max, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
+
+from accounts.models import NotificationKind
+from accounts.services.notifications import notifications_email, notify_gathered
+from lifecycle.access import project_editors
 
 from ..models import (
     Dataset,
@@ -96,9 +102,16 @@ def share_link_count_view(*, link: ShareLink) -> None:
 
 
 def feedback_record(
-    *, example: Example, verdict: str, comment: str = "", link: ShareLink | None = None, user=None
+    *,
+    example: Example,
+    verdict: str,
+    comment: str = "",
+    link: ShareLink | None = None,
+    user=None,
+    tell: bool = True,
 ) -> Feedback:
-    """A stakeholder's judgement; giving one again for the same example replaces it."""
+    """A stakeholder's judgement; giving one again for the same example replaces it. A new
+    judgement tells the project's editors (`tell=False`: not, e.g. for seeded data)."""
     if verdict not in Verdict.values:
         raise ValueError("Choose agree, disagree or not sure.")
     if user is not None and not user.is_authenticated:
@@ -108,7 +121,7 @@ def feedback_record(
     key = {"example": example, "user": user} if user else {"example": example, "link": link}
     if user is None:
         key["user__isnull"] = True
-    feedback, _ = Feedback.objects.update_or_create(
+    feedback, created = Feedback.objects.update_or_create(
         **key,
         defaults={
             "verdict": verdict,
@@ -117,7 +130,36 @@ def feedback_record(
             "link": link,
         },
     )
+    if created and tell:
+        feedback_tell(feedback=feedback, link=link, user=user)
     return feedback
+
+
+def feedback_tell(*, feedback: Feedback, link: ShareLink | None = None, user=None) -> None:
+    """The project's editors hear of new stakeholder feedback: one in-app notification per demo
+    gathers it while unread, and an email goes out when that notification is new."""
+    demo = Demo.objects.select_related("project", "project__owner").get(
+        datasets__pk=feedback.dataset_id
+    )
+    people = [person for person in project_editors(demo.project) if person != user]
+    if user is not None:
+        who = user.display_name
+    elif link is not None and link.viewer_name:
+        who = link.viewer_name
+    else:
+        who = "Someone with a share link"
+    body = f"{who}: {Verdict(feedback.verdict).label.lower()}"
+    if feedback.comment:
+        body += f" — “{Truncator(feedback.comment).chars(160)}”"
+    new = notify_gathered(
+        users=people,
+        kind=NotificationKind.FEEDBACK,
+        title=f"New stakeholder feedback on “{demo.title}”",
+        url=reverse("demos:demo_detail", args=[demo.project.slug, demo.pk]) + "#feedback",
+        body=body,
+        project=demo.project,
+    )
+    notifications_email(new)
 
 
 def agreement_by_band(dataset: Dataset, bands: list[Band]) -> list[dict]:

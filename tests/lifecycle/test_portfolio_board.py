@@ -302,10 +302,10 @@ def _grow(team, owner, count):
     [
         # session, user, 2 permission reads, team and owner choices, counts; then the columns'
         # ranking, their cards and the cards' criteria, or the table's rows and their criteria;
-        # and the top bar's "can create projects" check.
-        ({}, 11),
-        ({"view": "table"}, 10),
-        ({"view": "table", "health": "on_track", "sort": "-likelihood"}, 10),
+        # and the top bar's "can create projects" check and its bell's unread count.
+        ({}, 12),
+        ({"view": "table"}, 11),
+        ({"view": "table", "health": "on_track", "sort": "-likelihood"}, 11),
     ],
 )
 def test_the_board_query_count_does_not_depend_on_the_number_of_projects(
