@@ -253,6 +253,13 @@ if LOG_REMINDER_WEEKDAY not in range(7) or LOG_REMINDER_HOUR not in range(24):
         "LOG_REMINDER_WEEKDAY is a weekday from 0 (Monday) to 6 (Sunday) and LOG_REMINDER_HOUR "
         "an hour from 0 to 23."
     )
+CELERY_BEAT_SCHEDULE["weekly-log-reminders"] = {
+    "task": "lifecycle.tasks.send_log_reminders",
+    # crontab counts days from Sunday = 0; LOG_REMINDER_WEEKDAY from Monday = 0, like Python.
+    "schedule": crontab(
+        minute=0, hour=LOG_REMINDER_HOUR, day_of_week=(LOG_REMINDER_WEEKDAY + 1) % 7
+    ),
+}
 
 LOGGING = {
     "version": 1,

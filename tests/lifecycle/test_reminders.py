@@ -4,6 +4,7 @@ log entry for the week hear of it once, in-app and by email, from the configured
 import datetime
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core import mail
 from django.db import connection
@@ -16,7 +17,7 @@ from lifecycle import services
 from lifecycle.experiment_log import timebox_for_week
 from lifecycle.reminders import overdue_reminders_send
 from lifecycle.services.reminders import log_reminders_send
-from lifecycle.tasks import send_overdue_stage_reminders
+from lifecycle.tasks import send_log_reminders, send_overdue_stage_reminders
 from tests.factories import make_project, make_team, make_user
 from tests.lifecycle.test_monitoring import ship
 
@@ -88,11 +89,6 @@ MONDAY = datetime.date(2026, 11, 23)  # 2026-W48; the default reminder weekday i
 THURSDAY = datetime.datetime(2026, 11, 26, 9, 0, tzinfo=datetime.UTC)
 WEDNESDAY = THURSDAY - datetime.timedelta(days=1)
 KEY = "reminder:log:{}:2026-W48"
-
-
-@pytest.fixture(autouse=True)
-def remind_on_thursdays(settings):
-    settings.LOG_REMINDER_WEEKDAY = 3  # the default, whatever the environment says
 
 
 @pytest.fixture
@@ -294,3 +290,21 @@ def test_a_run_reads_and_writes_a_fixed_number_of_queries_however_many_projects(
         assert log_reminders_send(at=THURSDAY) == 60
     assert len(mail.outbox) == 2
     assert mail.outbox[0].subject == "Waypoint: no weekly log yet for 30 projects"
+
+
+def test_beat_sends_the_log_reminders_on_the_configured_weekday_and_hour(project, emails):
+    from config.celery import app
+
+    entry = app.conf.beat_schedule["weekly-log-reminders"]
+    assert entry["task"] == "lifecycle.tasks.send_log_reminders"
+    schedule = entry["schedule"]
+    assert (settings.LOG_REMINDER_WEEKDAY, settings.LOG_REMINDER_HOUR) == (3, 9)  # the defaults
+    fires = datetime.datetime(2026, 11, 26, 9, tzinfo=timezone.get_default_timezone())  # Thursday
+    last_week = fires - datetime.timedelta(days=7)
+    for moment in (fires - datetime.timedelta(days=1), fires - datetime.timedelta(minutes=1)):
+        with time_machine.travel(moment):
+            assert not schedule.is_due(last_week).is_due, moment
+    with time_machine.travel(fires):
+        assert schedule.is_due(last_week).is_due
+        assert send_log_reminders.delay().get() == 2
+    assert len(mail.outbox) == 2
