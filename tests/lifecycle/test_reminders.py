@@ -2,11 +2,13 @@
 log entry for the week hear of it once, in-app and by email, from the configured weekday on."""
 
 import datetime
+import io
 
 import pytest
 import time_machine
 from django.conf import settings
 from django.core import mail
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -308,3 +310,21 @@ def test_beat_sends_the_log_reminders_on_the_configured_weekday_and_hour(project
         assert schedule.is_due(last_week).is_due
         assert send_log_reminders.delay().get() == 2
     assert len(mail.outbox) == 2
+
+
+def test_the_command_sends_the_reminders_as_of_a_moment_and_says_how_many(project, emails):
+    out = io.StringIO()
+    call_command("send_log_reminders", "--at", "2026-11-26T09:00+00:00", stdout=out)
+    assert out.getvalue() == "2 log reminder(s) sent.\n"
+    assert Notification.objects.get(user__username="olivia").created_at == THURSDAY
+    out = io.StringIO()
+    call_command("send_log_reminders", "--at", "2026-11-26T10:00+00:00", stdout=out)
+    assert out.getvalue() == "0 log reminder(s) sent.\n"
+    assert len(mail.outbox) == 2
+
+
+@pytest.mark.parametrize("moment", ["Thursday", "2026-11-26T09:00", "2026-13-01T09:00+00:00"])
+def test_the_command_rejects_a_moment_it_cannot_read(project, emails, moment):
+    with pytest.raises(CommandError, match="is not a moment with a time zone"):
+        call_command("send_log_reminders", "--at", moment)
+    assert reminded() == []
