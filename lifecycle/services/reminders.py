@@ -81,8 +81,8 @@ def _notify_each(*, rows: list[Notification], at: datetime.datetime) -> set[tupl
         if not wanted:
             return set()
         Notification.objects.bulk_create(wanted, batch_size=500, ignore_conflicts=True)
-        # ignore_conflicts leaves pks unset; read back the rows this call wrote (a concurrent
-        # run's rows for the same keys carry another created_at).
+        # ignore_conflicts leaves pks unset; read back the rows this call wrote, as notify()
+        # does: by created_at, which a concurrent run shares only if given the same `at`.
         created = Notification.objects.filter(
             user_id__in={row.user_id for row in wanted},
             key__in={row.key for row in wanted},
