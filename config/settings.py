@@ -250,6 +250,24 @@ CELERY_BEAT_SCHEDULE["weekly-digests"] = {
     "schedule": crontab(minute=0, hour=DIGEST_HOUR, day_of_week=(DIGEST_WEEKDAY + 1) % 7),
 }
 
+# --- Weekly log reminders (lifecycle.services.reminders): editors of an active project with no
+# log entry for the current ISO week are reminded once, from this weekday (0 = Monday; default
+# Thursday) at this hour (in TIME_ZONE), in-app and by email.
+LOG_REMINDER_WEEKDAY = env.int("LOG_REMINDER_WEEKDAY", default=3)
+LOG_REMINDER_HOUR = env.int("LOG_REMINDER_HOUR", default=9)
+if LOG_REMINDER_WEEKDAY not in range(7) or LOG_REMINDER_HOUR not in range(24):
+    raise ImproperlyConfigured(
+        "LOG_REMINDER_WEEKDAY is a weekday from 0 (Monday) to 6 (Sunday) and LOG_REMINDER_HOUR "
+        "an hour from 0 to 23."
+    )
+CELERY_BEAT_SCHEDULE["weekly-log-reminders"] = {
+    "task": "lifecycle.tasks.send_log_reminders",
+    # crontab counts days from Sunday = 0; LOG_REMINDER_WEEKDAY from Monday = 0, like Python.
+    "schedule": crontab(
+        minute=0, hour=LOG_REMINDER_HOUR, day_of_week=(LOG_REMINDER_WEEKDAY + 1) % 7
+    ),
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -8,12 +8,20 @@ from .reminders import overdue_reminders_send
 from .selectors.digests import digest_week
 from .services.digests import digests_send, digests_unfinished
 from .services.monitoring import monitoring_run
+from .services.reminders import log_reminders_send
 
 
 @shared_task
 def send_overdue_stage_reminders() -> int:
     """Nightly (see CELERY_BEAT_SCHEDULE): remind owners of stages past their planned end."""
     return overdue_reminders_send()
+
+
+@shared_task(time_limit=600, soft_time_limit=540)
+def send_log_reminders() -> int:
+    """Weekly (LOG_REMINDER_WEEKDAY at LOG_REMINDER_HOUR): remind editors of projects with no log
+    entry this week, once per person, project and week."""
+    return log_reminders_send()
 
 
 @shared_task(time_limit=600, soft_time_limit=540)
