@@ -4,6 +4,7 @@ An outsider gets 404 (the project's existence is not revealed); a reader without
 write gets 403. Managers read every project; superusers read and change everything.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -16,6 +17,7 @@ from .models import Project
 
 READ, EDIT, OWN = 1, 2, 3
 RANK_OF_ROLE = {Role.VIEWER: READ, Role.EDITOR: EDIT, Role.OWNER: OWN}
+EDITOR_ROLES = frozenset({Role.OWNER, Role.EDITOR})
 
 
 @dataclass(frozen=True)
@@ -51,17 +53,28 @@ def project_access(user, project: Project) -> ProjectAccess | None:
     return None
 
 
-def project_editors(project: Project) -> list:
-    """Active people who may edit `project` as its team sees it: the project's owner and the
-    team's owners and editors (superusers and managers are not told about its day-to-day)."""
-    members = Membership.objects.filter(
-        team_id=project.team_id, role__in=[Role.OWNER, Role.EDITOR], user__is_active=True
+def editors_by_project(projects) -> dict[int, set]:
+    """Project id → the active people who edit it as its team sees it: the project's owner and
+    the team's owners and editors (superusers and managers are not told of its day-to-day).
+    One query for any number of projects (their owners selected with them)."""
+    by_team = defaultdict(set)
+    memberships = Membership.objects.filter(
+        team_id__in={project.team_id for project in projects},
+        role__in=EDITOR_ROLES,
+        user__is_active=True,
     ).select_related("user")
-    people = {m.user.pk: m.user for m in members}
-    owner = project.owner if project.owner_id else None
-    if owner is not None and owner.is_active:
-        people.setdefault(owner.pk, owner)
-    return list(people.values())
+    for membership in memberships:
+        by_team[membership.team_id].add(membership.user)
+    editors = {}
+    for project in projects:
+        owner = {project.owner} if project.owner and project.owner.is_active else set()
+        editors[project.pk] = owner | by_team[project.team_id]
+    return editors
+
+
+def project_editors(project: Project) -> list:
+    """The people `editors_by_project` names for one project."""
+    return list(editors_by_project([project])[project.pk])
 
 
 def _get_project(user, slug: str, needed_rank: int) -> ProjectAccess:
@@ -96,9 +109,6 @@ def _editor_lookup_sql() -> str:
         f"LEFT JOIN {membership} m ON m.team_id = p.team_id AND m.user_id = %s "
         "WHERE p.slug = %s"
     )
-
-
-EDITOR_ROLES = frozenset({Role.OWNER, Role.EDITOR})
 
 
 def project_id_for_editor(user, slug: str) -> int:

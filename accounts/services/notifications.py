@@ -53,15 +53,10 @@ def notify(
     at: datetime | None = None,
 ) -> list[Notification]:
     at = at or timezone.now()
-    people = {u.pk: u for u in users if u is not None and u.pk is not None}
-    if not people:
-        return []
+    people = {u.pk for u in users if u is not None and u.pk is not None}
     project_id = getattr(project, "pk", project)
-    title = title[:200]
-    body = body[:500]
-
-    def rows(pks):
-        return [
+    return notify_each(
+        [
             Notification(
                 user_id=pk,
                 kind=kind,
@@ -72,27 +67,41 @@ def notify(
                 key=key,
                 created_at=at,
             )
-            for pk in pks
+            for pk in people
         ]
+    )
 
-    if not key:
-        return Notification.objects.bulk_create(rows(people))
+
+def notify_each(rows: list[Notification]) -> list[Notification]:
+    """Many notifications, each its own person, text and key, in a fixed number of queries (a
+    whole portfolio's reminders at once). Keyed rows follow `notify`'s "exactly once"; returns
+    the notifications created, with their users."""
+    for row in rows:
+        row.title, row.body = row.title[:200], row.body[:500]
+    made = Notification.objects.bulk_create([row for row in rows if not row.key], batch_size=500)
+    keyed = {(row.user_id, row.key): row for row in rows if row.key}
+    if not keyed:
+        return made
+    people = {user_id for user_id, _ in keyed}
+    keys = {key for _, key in keyed}
     with transaction.atomic():
         existing = set(
-            Notification.objects.filter(user_id__in=people, key=key).values_list(
-                "user_id", flat=True
+            Notification.objects.filter(user_id__in=people, key__in=keys).values_list(
+                "user_id", "key"
             )
         )
-        wanted = [pk for pk in people if pk not in existing]
+        wanted = {pair: row for pair, row in keyed.items() if pair not in existing}
         if not wanted:
-            return []
-        Notification.objects.bulk_create(rows(wanted), ignore_conflicts=True)
-        # ignore_conflicts leaves pks unset; read back the rows this call wrote.
-        return list(
-            Notification.objects.filter(user_id__in=wanted, key=key, created_at=at).select_related(
-                "user"
-            )
-        )
+            return made
+        Notification.objects.bulk_create(wanted.values(), batch_size=500, ignore_conflicts=True)
+        # ignore_conflicts leaves pks unset; read back the rows this call wrote (a concurrent
+        # call at the very same `created_at` could be mistaken for this one).
+        written = Notification.objects.filter(
+            user_id__in={user_id for user_id, _ in wanted},
+            key__in={key for _, key in wanted},
+            created_at__in={row.created_at for row in wanted.values()},
+        ).select_related("user")
+        return made + [n for n in written if (n.user_id, n.key) in wanted]
 
 
 def notify_gathered(

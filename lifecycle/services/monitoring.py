@@ -30,9 +30,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
-from accounts.models import Membership, NotificationKind, Role
-from accounts.services.notifications import notify
+from accounts.models import Membership, Notification, NotificationKind
+from accounts.services.notifications import notify_each
 
+from ..access import EDITOR_ROLES
 from ..health import AT_RISK, OFF_TRACK
 from ..models import (
     Alert,
@@ -394,22 +395,24 @@ def _cleared_note(alert: Alert, now: datetime.datetime, monitored: bool) -> str:
     }[alert.kind]
 
 
-def monitoring_run(*, at: datetime.datetime | None = None, tell: bool = True) -> RunResult:
+def monitoring_run(
+    *, at: datetime.datetime | None = None, tell: bool = True, email: bool = True
+) -> RunResult:
     """One pass of the checks: open, update and resolve alerts; refresh the affected summaries
-    and (unless `tell` is false) tell people about new alerts. Safe to run twice: the second
-    pass changes nothing.
+    and (unless `tell` is false) tell people about new alerts, in-app and (unless `email` is
+    false) by email. Safe to run twice: the second pass changes nothing.
 
     Two passes at the same moment (beat and a manual `run_monitoring`) cannot both open the same
     alert: the partial unique constraint refuses the second, whose pass is rolled back and run
     again, and then finds the first one's alerts."""
     try:
-        return _monitoring_pass(at=at, tell=tell)
+        return _monitoring_pass(at=at, tell=tell, email=email)
     except IntegrityError:
-        return _monitoring_pass(at=at, tell=tell)
+        return _monitoring_pass(at=at, tell=tell, email=email)
 
 
 @transaction.atomic
-def _monitoring_pass(*, at: datetime.datetime | None, tell: bool) -> RunResult:
+def _monitoring_pass(*, at: datetime.datetime | None, tell: bool, email: bool) -> RunResult:
     now = at or timezone.now()
     project_ids, series_count, findings = findings_now(now)
     by_key = {finding.key: finding for finding in findings}
@@ -453,12 +456,12 @@ def _monitoring_pass(*, at: datetime.datetime | None, tell: bool) -> RunResult:
         summaries_refresh(project_ids=changed)
     if new and tell:
         findings_by_key = {f.key: f for f in findings}
-        transaction.on_commit(lambda: alerts_tell(new, findings_by_key))
+        transaction.on_commit(lambda: alerts_tell(new, findings_by_key, email=email))
     return RunResult(len(project_ids), series_count, len(new), len(kept), len(cleared))
 
 
 def _recipients(project_ids: set[int]) -> dict[tuple[int, str], set]:
-    """(project id, audience) → users with an email, from one query."""
+    """(project id, audience) → its active users (with or without an email), in two queries."""
     projects = {p.pk: p for p in Project.objects.filter(pk__in=project_ids).select_related("owner")}
     members = Membership.objects.filter(
         team_id__in={p.team_id for p in projects.values()}
@@ -470,38 +473,46 @@ def _recipients(project_ids: set[int]) -> dict[tuple[int, str], set]:
     for project in projects.values():
         owner = {project.owner} if project.owner else set()
         team = by_team[project.team_id]
-        editors = {m.user for m in team if m.role in (Role.OWNER, Role.EDITOR)}
+        editors = {m.user for m in team if m.role in EDITOR_ROLES}
         audiences[(project.pk, Audience.OWNER)] = owner
         audiences[(project.pk, Audience.EDITORS)] = owner | editors
         audiences[(project.pk, Audience.TEAM)] = owner | {m.user for m in team}
-    return {
-        key: {user for user in users if user.is_active and user.email}
-        for key, users in audiences.items()
-    }
+    return {key: {user for user in users if user.is_active} for key, users in audiences.items()}
 
 
-def alerts_tell(alerts: list[Alert], findings: dict) -> int:
-    """Email each person told of the new alerts once, listing them; returns emails sent."""
+def alerts_tell(alerts: list[Alert], findings: dict, *, email: bool = True) -> int:
+    """Tell each person of the new alerts in-app (once per alert) and, unless `email` is false,
+    by one email listing them; returns emails sent. A fixed number of queries."""
     project_ids = {alert.project_id for alert in alerts}
     audiences = _recipients(project_ids)
     named = list(Project.objects.filter(pk__in=project_ids).values_list("pk", "name", "slug"))
     names = {pk: name for pk, name, _ in named}
     slugs = {pk: slug for pk, _, slug in named}
     by_user: dict = defaultdict(list)
+    rows = []
+    now = timezone.now()
     for alert in alerts:
         finding = findings[(alert.project_id, alert.kind, alert.subject)]
         for user in audiences.get((alert.project_id, finding.tell), set()):
             by_user[user].append(alert)
-        notify(
-            users=audiences.get((alert.project_id, finding.tell), set()),
-            kind=NotificationKind.ALERT,
-            title=f"{names[alert.project_id]}: {alert.title}",
-            url=f"/projects/{slugs[alert.project_id]}/monitoring/",
-            project=alert.project_id,
-            key=f"alert:{alert.pk}",
-        )
+            rows.append(
+                Notification(
+                    user_id=user.pk,
+                    kind=NotificationKind.ALERT,
+                    title=f"{names[alert.project_id]}: {alert.title}",
+                    url=f"/projects/{slugs[alert.project_id]}/monitoring/",
+                    project_id=alert.project_id,
+                    key=f"alert:{alert.pk}",
+                    created_at=now,
+                )
+            )
+    notify_each(rows)
+    if not email:
+        return 0
     messages = []
     for user, mine in by_user.items():
+        if not user.email:
+            continue
         lines = [
             f"- {names[a.project_id]}: {a.title}\n  {settings.BASE_URL}/projects/"
             f"{slugs[a.project_id]}/monitoring/"

@@ -18,15 +18,15 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Membership, Notification, NotificationKind
+from accounts.models import Notification, NotificationKind
+from accounts.services.notifications import notify_each
 
-from ..access import EDITOR_ROLES
+from ..access import editors_by_project
 from ..models import Project, Timebox
 from ..weeks import week_label, week_start
 
@@ -39,61 +39,8 @@ def unlogged_projects(*, monday: datetime.date) -> list[Project]:
     )
 
 
-def project_editors(projects: list[Project]) -> dict[int, set]:
-    """Project id → its active editors: the owner and the team's owners and editors (one query)."""
-    by_team = defaultdict(set)
-    memberships = Membership.objects.filter(
-        team_id__in={project.team_id for project in projects},
-        role__in=EDITOR_ROLES,
-        user__is_active=True,
-    ).select_related("user")
-    for membership in memberships:
-        by_team[membership.team_id].add(membership.user)
-    editors = {}
-    for project in projects:
-        owner = {project.owner} if project.owner and project.owner.is_active else set()
-        editors[project.pk] = owner | by_team[project.team_id]
-    return editors
-
-
 def log_reminder_key(*, project_id: int, monday: datetime.date) -> str:
     return f"reminder:log:{project_id}:{week_label(monday)}"
-
-
-def _notify_each(*, rows: list[Notification], at: datetime.datetime) -> set[tuple[int, int | None]]:
-    """notify()'s contract for many keys at once: each row is created unless its user already
-    has a notification with its key; returns the (user id, project id) pairs created by this call.
-
-    accounts.services.notifications.notify takes one key per call (a few queries each); this
-    writes a whole portfolio's reminders in three. tests/lifecycle/test_reminders.py holds the
-    two to the same rows and the same "exactly once".
-    """
-    if not rows:
-        return set()
-    keys = {row.key for row in rows}
-    with transaction.atomic():
-        existing = set(
-            Notification.objects.filter(
-                user_id__in={row.user_id for row in rows}, key__in=keys
-            ).values_list("user_id", "key")
-        )
-        wanted = [row for row in rows if (row.user_id, row.key) not in existing]
-        if not wanted:
-            return set()
-        Notification.objects.bulk_create(wanted, batch_size=500, ignore_conflicts=True)
-        # ignore_conflicts leaves pks unset; read back the rows this call wrote, as notify()
-        # does: by created_at, which a concurrent run shares only if given the same `at`.
-        created = Notification.objects.filter(
-            user_id__in={row.user_id for row in wanted},
-            key__in={row.key for row in wanted},
-            created_at=at,
-        ).values_list("user_id", "key", "project_id")
-        wanted_pairs = {(row.user_id, row.key) for row in wanted}
-        return {
-            (user_id, project_id)
-            for user_id, key, project_id in created
-            if (user_id, key) in wanted_pairs
-        }
 
 
 def _email(user, projects: list[Project], monday: datetime.date) -> EmailMessage:
@@ -133,7 +80,7 @@ def log_reminders_send(*, at: datetime.datetime | None = None) -> int:
     projects = {project.pk: project for project in unlogged_projects(monday=monday)}
     if not projects:
         return 0
-    editors = project_editors(list(projects.values()))
+    editors = editors_by_project(list(projects.values()))
     people = {}
     rows = []
     for project in projects.values():
@@ -151,10 +98,10 @@ def log_reminders_send(*, at: datetime.datetime | None = None) -> int:
                     created_at=at,
                 )
             )
-    created = _notify_each(rows=rows, at=at)
+    created = notify_each(rows)
     by_user = defaultdict(list)
-    for user_id, project_id in created:
-        by_user[user_id].append(projects[project_id])
+    for notification in created:
+        by_user[notification.user_id].append(projects[notification.project_id])
     messages = [
         _email(people[user_id], sorted(mine, key=lambda p: p.name), monday)
         for user_id, mine in sorted(by_user.items())

@@ -164,8 +164,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Board summaries: {summarised:,} projects in {time.monotonic() - started:.1f} s."
         )
-        # The alerts a live portfolio would have by now, without emailing the demo people.
-        checked = monitoring.monitoring_run(tell=False)
+        # The alerts a live portfolio would have by now, in the demo people's bells but not emailed.
+        checked = monitoring.monitoring_run(email=False)
         self.stdout.write(
             f"Monitoring: {checked.projects} live projects checked, {checked.opened} alerts opened."
         )
