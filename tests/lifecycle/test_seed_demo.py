@@ -333,6 +333,8 @@ def test_run_monitoring_command_reports_and_refuses_a_moment_without_time_zone(s
     assert "0 alerts opened, 4 still open, 0 resolved" in out.getvalue()
     with pytest.raises(CommandError, match="with a time zone"):
         call_command("run_monitoring", at="2026-12-04T09:00", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="with a time zone"):  # month 13
+        call_command("run_monitoring", at="2026-13-04T09:00+00:00", stdout=io.StringIO())
     later = (timezone.now() + datetime.timedelta(days=400)).isoformat()
     out = io.StringIO()
     call_command("run_monitoring", at=later, stdout=out)
