@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # "2 hours ago" on the notifications page
     "django_htmx",
     "template_partials",
     "simple_history",

@@ -69,7 +69,8 @@ def test_the_bell_leads_to_the_list_where_things_are_marked_read(
     assert unread_count(owner) == 2
     page.get_by_role("button", name="Mark all read").click()
     page.get_by_role("link", name="Notifications: none unread").wait_for()
-    assert page.locator(".notification.is-unread").count() == 0
+    page.locator(".notification.is-unread").first.wait_for(state="detached")
+    assert page.get_by_text("Mark all read").count() == 0
     assert unread_count(owner) == 0
 
     page.get_by_role("link", name=f"{project.name}: no production readings for 3 days").click()
