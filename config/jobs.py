@@ -18,7 +18,7 @@ Without REDIS_URL, tasks run in-process (eager): there is no broker to check.
 import logging
 import time
 from collections.abc import Callable
-from functools import partial
+from functools import cache, partial
 
 import redis
 from celery import Task
@@ -106,3 +106,57 @@ def _publish(task: Task, args: tuple, what: str, on_failure) -> None:
         log.exception("Could not queue %s%r: the broker is not reachable", task.name, args)
         if on_failure is not None:
             on_failure(QueueUnavailable(what).message)
+
+
+# Chores: work that must happen but that nobody waits for (catching up derived data).
+
+CHORE_QUEUED_SECONDS = 120  # a chore's "already queued" mark outlives a lost message this long
+
+
+def _chore_marks() -> redis.Redis:
+    return _marks_client(settings.REDIS_URL, settings.BROKER_PING_TIMEOUT)
+
+
+@cache
+def _marks_client(url: str, timeout: float) -> redis.Redis:
+    """A pooled client with the ping's short timeouts and no retries, for the chores' marks."""
+    return redis.Redis.from_url(
+        url,
+        socket_connect_timeout=timeout,
+        socket_timeout=timeout,
+        retry=Retry(NoBackoff(), 0),
+    )
+
+
+def chore_send(task: Task, *args, key: str) -> None:
+    """Queue `task(*args)` once the transaction commits, unless the same chore (`key`) is
+    queued already and has not started: that run will see this write's rows too. The task
+    calls `chore_started(key)` before it reads anything.
+
+    With the broker unreachable the chore runs here instead, so it is never lost, and the
+    request waits at most BROKER_PING_TIMEOUT for that (a refused connection fails at once);
+    without REDIS_URL it runs in-process. One Redis round trip when a run is already queued."""
+    transaction.on_commit(partial(_chore, task, args, key), robust=True)
+
+
+def _chore(task: Task, args: tuple, key: str) -> None:
+    if runs_in_process():
+        task.apply(args=args)
+        return
+    try:
+        if not _chore_marks().set(f"chore:{key}", 1, nx=True, ex=CHORE_QUEUED_SECONDS):
+            return  # queued already
+        task.apply_async(args=args, ignore_result=True, retry=False)
+    except (redis.RedisError, BrokerError):
+        log.warning("Broker unreachable: running %s%r in-process", task.name, args)
+        task.apply(args=args)
+
+
+def chore_started(key: str) -> None:
+    """Called by a chore's task first: writes from now on queue another run."""
+    if runs_in_process():
+        return
+    try:
+        _chore_marks().delete(f"chore:{key}")
+    except redis.RedisError:
+        log.warning("Could not clear the queued mark of chore %s", key)

@@ -9,6 +9,7 @@ also in words (title, summary, empty state), so the page says the same without J
 import datetime
 import html
 import textwrap
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import groupby
@@ -107,18 +108,26 @@ class ProjectProgress:
     def _points(self) -> dict[int, list[Point]]:
         """Each criterion's points in time order: every reading of a short series; for a long
         one (a script that logs every training step), its lowest and highest readings per
-        stretch of time and its latest, from the hourly summaries (brought up to date first).
-        The same number of queries however many readings."""
+        stretch of time and its latest, from the hourly summaries and the readings not rolled
+        up yet (rollups.pending). The same number of queries however many readings; no writes."""
         by_criterion: dict[int, list[Point]] = {c.pk: [] for c in self.criteria}
-        rollups.catch_up(self.project.pk)
-        sizes = (
-            ReadingHour.objects.filter(criterion__in=by_criterion)
-            .values_list("criterion_id", "source")
-            .annotate(n=Sum("readings"))
+        pending: dict[tuple[int, str], dict] = defaultdict(dict)
+        for key, summary in rollups.pending(self.project.pk).items():
+            if key[0] in by_criterion:
+                pending[key[:2]][key] = summary
+        sizes = Counter(
+            {
+                (criterion, source): n
+                for criterion, source, n in ReadingHour.objects.filter(criterion__in=by_criterion)
+                .values_list("criterion_id", "source")
+                .annotate(n=Sum("readings"))
+            }
         )
+        for series, hours in pending.items():
+            sizes[series] += sum(summary.readings for summary in hours.values())
         short, long = [], []
-        for criterion, source, n in sizes:
-            (long if n > MAX_POINTS_PER_SERIES else short).append((criterion, source))
+        for series, n in sizes.items():
+            (long if n > MAX_POINTS_PER_SERIES else short).append(series)
         if short:
             rows = (
                 Reading.objects.filter(_any_of(short))
@@ -128,9 +137,14 @@ class ProjectProgress:
             for criterion_id, at, value, source, title in rows:
                 by_criterion[criterion_id].append(Point(at, value, source, title or ""))
         if long:
-            for (criterion_id, _), hours in groupby(rollups.hours_of(long), key=_series):
-                by_criterion[criterion_id] += summarised_points(list(hours))
-                by_criterion[criterion_id].sort(key=lambda point: point.at)
+            stored = {
+                series: list(hours)
+                for series, hours in groupby(rollups.hours_of(long), key=_series)
+            }
+            for series in long:
+                hours = rollups.with_pending(stored.get(series, []), pending.get(series, {}))
+                by_criterion[series[0]] += summarised_points(hours)
+                by_criterion[series[0]].sort(key=lambda point: point.at)
         return by_criterion
 
     @cached_property

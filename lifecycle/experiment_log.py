@@ -23,7 +23,7 @@ from .models import (
     Timebox,
 )
 from .services import document_save
-from .summary import summaries_refresh, summary_refresh
+from .services.derived import refresh
 
 MAX_READINGS_PER_CALL = 1000
 
@@ -152,6 +152,7 @@ def readings_add_to_project(project_id: int, readings: list[ReadingInput], by) -
     """readings_add for callers that hold only the project's id (the API's readings endpoint)."""
     rows = _reading_rows(project_id, readings, by)
     _insert_readings(rows)
+    refresh(project_id, summary=False, rollups=True)
     return len(rows)
 
 
@@ -200,7 +201,9 @@ def experiment_add(
             timebox=timebox, likelihood=likelihood, reason=likelihood_reason, by=by
         )
     else:
-        summary_refresh(project)
+        refresh(project)
+    if readings:
+        refresh(project, summary=False, rollups=True)
     return experiment
 
 
@@ -212,7 +215,7 @@ def timebox_set_likelihood(*, timebox: Timebox, likelihood: int, reason: str, by
     timebox.version += 1
     timebox._history_user = by
     timebox.save()
-    summaries_refresh(project_ids=[timebox.project_id])
+    refresh(timebox.project_id)
     return timebox
 
 
@@ -272,4 +275,5 @@ def experiment_readings_add(*, experiment: Experiment, readings: list[ReadingInp
     """Store readings measured by `experiment`: all of them, or none if any is wrong."""
     rows = _reading_rows(experiment.project_id, readings, by, experiment=experiment)
     _insert_readings(rows)
+    refresh(experiment.project_id, summary=False, rollups=True)
     return len(rows)

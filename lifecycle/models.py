@@ -459,8 +459,9 @@ class ReadingHour(models.Model):
     """The readings of one criterion from one source in one hour (UTC), summarised, so that a
     chart of a criterion with a million readings reads a few hundred rows instead.
 
-    Brought up to date when a chart is drawn (lifecycle/rollups.py: catch_up), not when readings
-    are stored: storing stays as cheap as it can be for scripts that log every step."""
+    Brought up to date by a task after readings are stored (lifecycle.services.derived.refresh,
+    lifecycle/rollups.py: catch_up), never by a page view; storing waits for none of it, as
+    cheap as it can be for scripts that log every step."""
 
     # No index of its own: the unique (criterion, source, hour) constraint serves it.
     criterion = models.ForeignKey(
@@ -537,7 +538,7 @@ class ProjectEvent(models.Model):
 
 class ProjectSummary(models.Model):
     """What the portfolio board shows of a project, kept up to date by the services that change
-    it (lifecycle.summary.summary_refresh), so the board never reads the whole experiment log.
+    it (lifecycle.services.derived.refresh), so the board never reads the whole experiment log.
 
     Only stored facts live here; whatever depends on today's date (stale, overdue, days in
     stage) is worked out when the board is read (lifecycle.health).

@@ -2,10 +2,13 @@
 
 Training scripts may log a criterion thousands of times a day. The project page's charts draw
 at most a few hundred points a series; summarising every reading on each page view costs seconds
-at 200,000 readings on SQLite. So a project's readings are summarised into hours once: when a
-chart is drawn, the readings stored since the last time (by id, ReadingsSummarised) are added.
-Storing readings does nothing extra: for sparse series (one reading an hour or less) keeping
-the summary at write time doubled the cost of a batch (measured by make bench).
+at 200,000 readings. So a project's readings are summarised into hours once, after they are
+stored: the writes call `lifecycle.services.derived.refresh(..., rollups=True)`, which runs
+`catch_up` in a task once the transaction commits (the readings stored since the last time, by
+id, ReadingsSummarised). Storing readings waits for none of it: for sparse series (one reading an
+hour or less) keeping the summary inside the write doubled the cost of a batch (make bench).
+A chart drawn before the task has run adds the readings not rolled up yet (`pending`), reading
+only: no page view writes.
 """
 
 import datetime
@@ -133,7 +136,7 @@ def catch_up(project_id: int) -> None:
     can be stored during (SQLite: the write lock of an immediate transaction; PostgreSQL: a
     SHARE lock on the readings table, which waits for transactions storing readings to end, so
     no reading with a lower id can appear later), the new readings are summarised and the mark
-    moved past them. Two page views catching up at once: the second finds nothing left."""
+    moved past them. Two workers catching up at once: the second finds nothing left."""
     with connection.cursor() as cursor:
         cursor.execute(_newest_reading_sql(), [project_id])
         newest = cursor.fetchone()[0] or 0
@@ -156,6 +159,51 @@ def catch_up(project_id: int) -> None:
         )
         mark.up_to_id = rows[-1][0]
         mark.save(update_fields=["up_to_id"])
+
+
+def pending(project_id: int) -> dict:
+    """{(criterion id, source, hour): Summary} of the project's readings not rolled up yet
+    (stored since the last `catch_up`), summarised in memory. Two queries; writes nothing."""
+    up_to = (
+        ReadingsSummarised.objects.filter(project_id=project_id)
+        .values_list("up_to_id", flat=True)
+        .first()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(_tail_sql(), [project_id, up_to or 0])
+        rows = cursor.fetchall()
+    return summarise(
+        (criterion_id, source, value, moment(at)) for _, criterion_id, source, value, at in rows
+    )
+
+
+def with_pending(hours: list[Hour], extra: dict) -> list[Hour]:
+    """`hours` (one series, in time order) with that series' `extra` hours from `pending`
+    folded in: an hour in both is combined as `catch_up` would store it."""
+    if not extra:
+        return hours
+    by_hour: dict[datetime.datetime, Hour] = {}
+    for hour in hours:
+        start = int(moment(hour.first_at).timestamp()) // HOUR * HOUR
+        by_hour[datetime.datetime.fromtimestamp(start, datetime.UTC)] = hour
+    for (criterion_id, source, start), new in extra.items():
+        old = by_hour.get(start)
+        if old is None:
+            by_hour[start] = Hour(criterion_id, source, new.readings, new.low, new.high,
+                                  new.first_at, new.last_at, new.last_value)  # fmt: skip
+            continue
+        newer = new.last_at >= moment(old.last_at)
+        by_hour[start] = Hour(
+            criterion_id,
+            source,
+            old.readings + new.readings,
+            min(old.low, new.low),
+            max(old.high, new.high),
+            min(moment(old.first_at), new.first_at),
+            new.last_at if newer else old.last_at,
+            new.last_value if newer else old.last_value,
+        )
+    return [by_hour[start] for start in sorted(by_hour)]
 
 
 def hours_of(series: list[Series]) -> list[Hour]:

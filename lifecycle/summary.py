@@ -1,10 +1,9 @@
-"""Keeps ProjectSummary rows (what the portfolio board reads) in step with the project.
+"""Computes ProjectSummary rows (what the portfolio board reads) from the project's facts.
 
-The services that change a summarised fact call `summary_refresh(project)` in their transaction:
-experiments and likelihoods (lifecycle.experiment_log), stage moves and end decisions, risks and
-stages (lifecycle.services). `summaries_refresh()` rebuilds every row in a fixed number of queries:
-the data migration, `manage.py refresh_summaries` and seed_demo's bulk-inserted portfolio use it.
-Metric readings are deliberately not summarised: the readings path stays as fast as it is.
+Writes reach it only through `lifecycle.services.derived.refresh(project)`, in their transaction.
+`summaries_refresh()` rebuilds every row in a fixed number of queries: the data migration and
+`manage.py refresh_summaries` use it whole. Metric readings are deliberately not summarised
+here: the readings path stays as fast as it is.
 """
 
 from collections import defaultdict
@@ -18,11 +17,6 @@ from . import health
 
 HIGH_RISK_SCORE = 15  # likelihood × impact, as Risk.severity counts "high"
 SPARKLINE_WEEKS = 8
-
-
-def summary_refresh(project) -> None:
-    """Recompute one project's summary (five small queries)."""
-    summaries_refresh(project_ids=[project.pk])
 
 
 def summaries_refresh(project_ids: Iterable[int] | None = None, apps=global_apps) -> int:

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from .reminders import overdue_reminders_send
 from .selectors.digests import digest_week
+from .services.derived import rollups_catch_up
 from .services.digests import digests_send, digests_unfinished
 from .services.monitoring import monitoring_run
 from .services.reminders import log_reminders_send
@@ -22,6 +23,12 @@ def send_log_reminders() -> int:
     """Weekly (LOG_REMINDER_WEEKDAY at LOG_REMINDER_HOUR): remind editors of projects with no log
     entry this week, once per person, project and week."""
     return log_reminders_send()
+
+
+@shared_task(ignore_result=True, time_limit=600, soft_time_limit=540)
+def catch_up_rollups(project_id: int) -> None:
+    """After readings are stored (lifecycle.services.derived.refresh): roll them up by hour."""
+    rollups_catch_up(project_id)
 
 
 @shared_task(time_limit=600, soft_time_limit=540)

@@ -361,3 +361,26 @@ def test_stakeholder_feedback_is_kept_and_told_in_app_with_redis_down(down, demo
     assert time.monotonic() - started < 5
     assert Feedback.objects.get().comment == "Not urgent"
     assert Notification.objects.get(user=owner).kind == "feedback"
+
+
+def test_readings_are_stored_and_rolled_up_in_process_with_redis_down(down, demo, owner):
+    """The hourly rollups' task cannot be queued: the readings are kept and rolled up here."""
+    from lifecycle import rollups
+    from lifecycle.models import Reading, ReadingHour
+    from tests.factories import add_criterion
+
+    base, _ = down
+    criterion = add_criterion(demo.project, owner, name="Precision")
+    _, secret = api_token_create(user=owner, name="training script")
+    started = time.monotonic()
+    response = requests.post(
+        f"{base}/api/v1/projects/{demo.project.slug}/readings",
+        json={"readings": [{"criterion": "Precision", "value": 0.8 + i / 100} for i in range(5)]},
+        headers={"Authorization": f"Bearer {secret}"},
+        timeout=30,
+    )
+    assert response.status_code in (200, 201), response.text
+    assert time.monotonic() - started < 5
+    assert Reading.objects.filter(criterion=criterion).count() == 5
+    assert ReadingHour.objects.filter(criterion=criterion).get().readings == 5
+    assert rollups.pending(demo.project.pk) == {}

@@ -138,3 +138,19 @@ def test_the_compose_worker_probe_passes_for_a_live_worker_and_fails_for_a_missi
 
     assert probe(node.split("@", 1)[1]) == 0
     assert probe("no-such-worker", wait="2") != 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_rolls_up_stored_readings(real_worker, project, owner):
+    """Readings stored through the service queue the rollups' chore; the worker runs it."""
+    from lifecycle import rollups
+    from lifecycle.experiment_log import ReadingInput, readings_add
+    from lifecycle.models import ReadingHour
+    from tests.factories import add_criterion
+
+    criterion = add_criterion(project, owner, name="Precision")
+    readings_add(project=project, readings=[ReadingInput("Precision", 0.8)] * 4, by=owner)
+    # The worker takes one message at a time, in order: once a later task is done, so is the chore.
+    assert send_overdue_stage_reminders.delay().get(timeout=60) == 0
+    assert ReadingHour.objects.get(criterion=criterion).readings == 4
+    assert rollups.pending(project.pk) == {}

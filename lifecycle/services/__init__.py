@@ -25,7 +25,7 @@ from ..models import (
     Timebox,
     WatchedSeries,
 )
-from ..summary import summary_refresh
+from .derived import refresh
 
 
 class EditConflict(Exception):
@@ -73,7 +73,7 @@ def project_create(*, team, name: str, summary: str = "", owner, by) -> Project:
             stage.status, stage.actual_start = StageStatus.IN_PROGRESS, today
         _save_with_author(stage, by)
     _record(project, EventKind.CREATED, by, reason=summary or "Project created.")
-    summary_refresh(project)
+    refresh(project)
     return project
 
 
@@ -102,7 +102,7 @@ SUMMARISED = (Risk, Stage, Timebox)
 
 def _refresh_if_summarised(instance: Model) -> None:
     if isinstance(instance, SUMMARISED):
-        summary_refresh(instance.project)
+        refresh(instance.project)
 
 
 @transaction.atomic
@@ -128,7 +128,7 @@ def criterion_add(*, project: Project, fields: dict[str, Any], by) -> SuccessCri
 def risk_add(*, project: Project, fields: dict[str, Any], by) -> Risk:
     risk = Risk(project=project, **fields)
     _save_with_author(risk, by)
-    summary_refresh(project)
+    refresh(project)
     return risk
 
 
@@ -183,7 +183,7 @@ def project_move_to_stage(*, project: Project, to_stage: str, by, reason: str) -
     from_stage = project.stage
     project.stage = to_stage
     _save_with_author(project, by)
-    summary_refresh(project)
+    refresh(project)
     return _record(
         project,
         EventKind.STAGE_MOVED,
@@ -239,7 +239,7 @@ def project_ship(*, project: Project, by, note: str) -> ProjectEvent:
     project.ended_stage = from_stage
     project.end_note = note.strip()
     _save_with_author(project, by)
-    summary_refresh(project)
+    refresh(project)
     return _record(
         project,
         EventKind.SHIPPED,
@@ -271,7 +271,7 @@ def project_stop(*, project: Project, by, stop_reason: str, note: str) -> Projec
     project.stop_reason = stop_reason
     project.end_note = note.strip()
     _save_with_author(project, by)
-    summary_refresh(project)
+    refresh(project)
     return _record(
         project,
         EventKind.STOPPED,
@@ -300,7 +300,7 @@ def project_reopen(*, project: Project, by, reason: str) -> ProjectEvent:
     project.stop_reason = ""
     project.end_note = ""
     _save_with_author(project, by)
-    summary_refresh(project)
+    refresh(project)
     return _record(project, EventKind.REOPENED, by, reason=reason.strip(), to_stage=project.stage)
 
 

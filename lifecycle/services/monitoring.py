@@ -50,8 +50,8 @@ from ..models import (
     SuccessCriterion,
     WatchedSeries,
 )
-from ..summary import summaries_refresh
 from . import EditConflict, document_save
+from .derived import refresh
 
 MIN_GRACE = datetime.timedelta(hours=1)
 
@@ -154,7 +154,7 @@ def watched_series_delete(
     )
     current._history_user = by  # read by django-simple-history for the revision's author
     current.delete()
-    summaries_refresh(project_ids=[project.pk])
+    refresh(project)
 
 
 @transaction.atomic
@@ -188,7 +188,7 @@ def alert_resolve(*, alert: Alert, by, note: str, at: datetime.datetime | None =
     alert.resolved_by = by
     alert.resolve_note = note
     alert.save()
-    summaries_refresh(project_ids=[alert.project_id])
+    refresh(alert.project_id)
     return alert
 
 
@@ -453,7 +453,7 @@ def _monitoring_pass(*, at: datetime.datetime | None, tell: bool, email: bool) -
     changed = {a.project_id for a in new} | {a.project_id for a in cleared}
     changed |= {a.project_id for a in kept}  # titles follow the condition ("for 3 days")
     if changed:
-        summaries_refresh(project_ids=changed)
+        refresh(*changed)
     if new and tell:
         findings_by_key = {f.key: f for f in findings}
         transaction.on_commit(lambda: alerts_tell(new, findings_by_key, email=email))

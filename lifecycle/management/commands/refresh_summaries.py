@@ -1,13 +1,14 @@
-"""Rebuild every project's portfolio-board summary (after bulk imports or a restore)."""
+"""Rebuild every project's derived data: the portfolio board's summaries and the charts' hourly
+rollups (after bulk imports, a restore or an upgrade)."""
 
 from django.core.management.base import BaseCommand
 
-from lifecycle.summary import summaries_refresh
+from lifecycle.services.derived import refresh_all
 
 
 class Command(BaseCommand):
-    help = "Recompute the portfolio board's per-project summaries from the projects' records."
+    help = "Recompute the board's summaries and catch up the charts' hourly rollups."
 
     def handle(self, *args, **options):
-        count = summaries_refresh()
-        self.stdout.write(f"Summaries of {count:,} projects refreshed.")
+        count = refresh_all()
+        self.stdout.write(f"Summaries of {count:,} projects refreshed; hourly rollups caught up.")

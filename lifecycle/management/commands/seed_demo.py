@@ -71,7 +71,7 @@ from lifecycle.models import (
     WatchedSeries,
 )
 from lifecycle.services import monitoring
-from lifecycle.summary import summaries_refresh
+from lifecycle.services.derived import refresh_all
 from lifecycle.templatetags.waypoint import number
 from lifecycle.weeks import week_start
 
@@ -158,11 +158,12 @@ class Command(BaseCommand):
                 f"{counts[Reading]:,} readings) in {time.monotonic() - started:.1f} s; "
                 "projects that had a log kept it."
             )
-        # The synthetic portfolio is bulk-inserted past the services that keep summaries.
+        # The synthetic portfolio is bulk-inserted past the services that keep derived data.
         started = time.monotonic()
-        summarised = summaries_refresh()
+        summarised = refresh_all()
         self.stdout.write(
-            f"Board summaries: {summarised:,} projects in {time.monotonic() - started:.1f} s."
+            f"Board summaries and hourly rollups: {summarised:,} projects in "
+            f"{time.monotonic() - started:.1f} s."
         )
         # The alerts a live portfolio would have by now, in the demo people's bells but not emailed.
         checked = monitoring.monitoring_run(email=False)
