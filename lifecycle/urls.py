@@ -1,8 +1,9 @@
 from django.urls import path, register_converter
 
 from .views import decisions, digests, log, monitoring, portfolio, projects, sections
+from .weeks import WeekConverter
 
-register_converter(log.WeekConverter, "week")
+register_converter(WeekConverter, "week")
 
 app_name = "lifecycle"
 

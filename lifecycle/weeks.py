@@ -33,3 +33,18 @@ def parse_week(text: str) -> datetime.date:
 def week_label(monday: datetime.date) -> str:
     year, week, _ = monday.isocalendar()
     return f"{year}-W{week:02d}"
+
+
+class WeekConverter:
+    """URL part for an ISO week, "2026-W48": the view gets the week's Monday."""
+
+    regex = r"\d{4}-W\d{2}"
+
+    def to_python(self, value: str) -> datetime.date:
+        try:
+            return parse_week(value)
+        except BadWeek as error:
+            raise ValueError(str(error)) from None  # no match: a 404
+
+    def to_url(self, value) -> str:
+        return week_label(value) if isinstance(value, datetime.date) else str(value)

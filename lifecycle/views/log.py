@@ -5,13 +5,10 @@ htmx with the part of the page it changed (a week, its plan, one experiment, or 
 and the "log-changed" event; without htmx it redirects to the log, at the week it changed.
 """
 
-import dataclasses
 import datetime
-from urllib.parse import urlsplit
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Max, Min, Prefetch
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -23,157 +20,26 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 
 from .. import experiment_log
 from ..access import ProjectAccess, get_project_for_editor, get_project_for_reader
+from ..editing import form_response, section_edit
 from ..forms import ExperimentForm, ReadingForm, TimeboxForm
-from ..models import Direction, Experiment, Project, Reading, SuccessCriterion, Timebox
+from ..models import Experiment, Project, SuccessCriterion, Timebox
 from ..queries import latest_likelihood
-from ..weeks import BadWeek, parse_week, week_label, week_start
-from . import sections
+from ..selectors.log import (
+    WEEKS_PER_PAGE,
+    LogWeek,
+    log_span,
+    log_url,
+    log_weeks,
+    mondays_between,
+    page_of,
+)
+from ..weeks import week_label
 
-WEEKS_PER_PAGE = 12
 LOG_CHANGED = "log-changed"
 TEMPLATE = "lifecycle/log.html"
 
 
-class WeekConverter:
-    """URL part for an ISO week, "2026-W48": the view gets the week's Monday."""
-
-    regex = r"\d{4}-W\d{2}"
-
-    def to_python(self, value: str) -> datetime.date:
-        try:
-            return parse_week(value)
-        except BadWeek as error:
-            raise ValueError(str(error)) from None  # no match: a 404
-
-    def to_url(self, value) -> str:
-        return week_label(value) if isinstance(value, datetime.date) else str(value)
-
-
 # What the page shows -------------------------------------------------------------------------
-
-
-@dataclasses.dataclass
-class ReadingRow:
-    """The latest reading of one criterion by one experiment, against the criterion's target."""
-
-    criterion: SuccessCriterion
-    value: float
-    count: int  # readings of this criterion by the experiment
-
-    @property
-    def meets_target(self) -> bool:
-        if self.criterion.direction == Direction.LOWER:
-            return self.value <= self.criterion.target
-        return self.value >= self.criterion.target
-
-
-@dataclasses.dataclass
-class Link:
-    url: str
-    label: str
-    is_web: bool  # only http(s) links become <a href>; anything else is shown as text
-
-
-@dataclasses.dataclass
-class LogWeek:
-    monday: datetime.date
-    timebox: Timebox | None
-    experiments: list[Experiment]
-    this_week: datetime.date
-    previous: Timebox | None  # the latest earlier week with a likelihood estimate
-
-    @property
-    def label(self) -> str:
-        return week_label(self.monday)
-
-    @property
-    def dates(self) -> str:
-        """ "23–29 Nov", or "30 Nov – 6 Dec" across months."""
-        sunday = self.monday + datetime.timedelta(days=6)
-        if sunday.month == self.monday.month:
-            return f"{self.monday.day}–{sunday.day} {sunday:%b}"
-        return f"{self.monday.day} {self.monday:%b} – {sunday.day} {sunday:%b}"
-
-    @property
-    def is_this_week(self) -> bool:
-        return self.monday == self.this_week
-
-    @property
-    def is_future(self) -> bool:
-        return self.monday > self.this_week
-
-    @property
-    def is_gap(self) -> bool:
-        """A past week nobody logged: shown as such, so a missed week is obvious."""
-        return self.timebox is None and self.monday < self.this_week
-
-    @property
-    def likelihood(self) -> int | None:
-        return self.timebox.likelihood if self.timebox else None
-
-    @property
-    def delta(self) -> int | None:
-        """Change since the previous estimate, in percentage points (None: nothing to compare)."""
-        if self.likelihood is None or self.previous is None:
-            return None
-        return self.likelihood - self.previous.likelihood
-
-    @property
-    def delta_size(self) -> int | None:
-        return abs(self.delta) if self.delta is not None else None
-
-
-def _log_span(project: Project, today: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """The oldest and the newest week the log shows.
-
-    From the first timebox (or the project's creation, before anything is logged) to this week;
-    an ended project's log ends the week it ended. Weeks planned ahead are shown too.
-    """
-    bounds = project.timeboxes.aggregate(first=Min("week_start"), last=Max("week_start"))
-    end = week_start(today)
-    if not project.is_active and project.ended_at:
-        end = week_start(timezone.localdate(project.ended_at))
-    newest = max(end, bounds["last"] or end)
-    oldest = bounds["first"] or week_start(timezone.localdate(project.created_at))
-    return min(oldest, newest), newest
-
-
-def _mondays(oldest: datetime.date, newest: datetime.date) -> list[datetime.date]:
-    count = (newest - oldest).days // 7 + 1
-    return [newest - datetime.timedelta(weeks=n) for n in range(count)]
-
-
-def _page_of(project: Project, monday: datetime.date) -> int:
-    _, newest = _log_span(project, timezone.localdate())
-    return max(0, (newest - monday).days // 7) // WEEKS_PER_PAGE + 1
-
-
-def _log_url(project: Project, monday: datetime.date, anchor: str = "") -> str:
-    url = reverse("lifecycle:project_log", args=[project.slug])
-    page = _page_of(project, monday)
-    if page > 1:
-        url += f"?page={page}"
-    return f"{url}#{anchor or 'week-' + week_label(monday)}"
-
-
-def _link(url: str) -> Link:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return Link(url, url, is_web=False)
-    # The address without its scheme: run trackers keep the run in the fragment ("#/runs/7").
-    label = url.split("://", 1)[1].removeprefix("www.").rstrip("/")
-    if len(label) > 60:
-        label = label[:57] + "…"
-    return Link(url, label, is_web=True)
-
-
-def _reading_rows(readings: list[Reading]) -> list[ReadingRow]:
-    rows: dict[int, ReadingRow] = {}
-    for reading in readings:  # oldest first: the last one seen is the latest
-        row = rows.get(reading.criterion_id)
-        count = row.count + 1 if row else 1
-        rows[reading.criterion_id] = ReadingRow(reading.criterion, reading.value, count)
-    return sorted(rows.values(), key=lambda row: (row.criterion.position, row.criterion.pk))
 
 
 def _weeks(
@@ -183,45 +49,15 @@ def _weeks(
     criteria: list[SuccessCriterion],
     reading_form: ReadingForm | None = None,
 ) -> list[LogWeek]:
-    """The weeks of `mondays` (newest first) with their plan and readings: four queries."""
-    project = access.project
-    readings = Reading.objects.select_related("criterion").order_by("at", "id")
-    plan = (
-        Experiment.objects.select_related("created_by")
-        .prefetch_related(Prefetch("readings", queryset=readings))
-        .order_by("position", "id")
-    )
-    timeboxes = {
-        timebox.week_start: timebox
-        for timebox in project.timeboxes.filter(
-            week_start__gte=mondays[-1], week_start__lte=mondays[0]
-        ).prefetch_related(Prefetch("experiments", queryset=plan))
-    }
-    previous = (
-        project.timeboxes.filter(week_start__lt=mondays[-1], likelihood__isnull=False)
-        .order_by("-week_start")
-        .first()
-    )
-    this_week = week_start(timezone.localdate())
-    weeks = []
-    for monday in reversed(mondays):  # oldest first, carrying the previous estimate forward
-        timebox = timeboxes.get(monday)
-        experiments = list(timebox.experiments.all()) if timebox else []
-        weeks.append(LogWeek(monday, timebox, experiments, this_week, previous))
-        if timebox and timebox.likelihood is not None:
-            previous = timebox
-        for index, experiment in enumerate(experiments):
-            experiment.priority = index + 1
-            experiment.is_first = index == 0
-            experiment.is_last = index == len(experiments) - 1
-            experiment.link_items = [_link(url) for url in experiment.links or []]
-            experiment.reading_rows = _reading_rows(list(experiment.readings.all()))
-            if access.can_edit:
+    """The log's weeks, each experiment with the reading form editors add readings with."""
+    weeks = log_weeks(access.project, mondays)
+    if access.can_edit:
+        for week in weeks:
+            for experiment in week.experiments:
                 if reading_form is not None and reading_form.experiment_pk == experiment.pk:
                     experiment.reading_form = reading_form
                 else:
                     experiment.reading_form = _reading_form(experiment, criteria)
-    weeks.reverse()
     return weeks
 
 
@@ -246,7 +82,7 @@ def _place(project: Project, monday: datetime.date, target: str, query: str = ""
     return {
         "cancel_url": reverse("lifecycle:log_week", args=[project.slug, monday]) + query,
         "cancel_target": target,
-        "back_url": _log_url(project, monday, target.lstrip("#")),
+        "back_url": log_url(project, monday, target.lstrip("#")),
         "back_label": f"Weekly log of {project.name}",
     }
 
@@ -281,7 +117,7 @@ def _changed(
 ) -> HttpResponse:
     """After a successful write: the changed part for htmx, a redirect to it otherwise."""
     if not request.htmx:
-        return redirect(_log_url(access.project, monday, anchor or target.lstrip("#")))
+        return redirect(log_url(access.project, monday, anchor or target.lstrip("#")))
     return _part(request, access, monday, part, target, **kwargs)
 
 
@@ -297,8 +133,10 @@ def _experiment_of(access: ProjectAccess, pk: int) -> Experiment:
 def log_page(request, slug):
     access = get_project_for_reader(request.user, slug)
     project = access.project
-    oldest, newest = _log_span(project, timezone.localdate())
-    page = Paginator(_mondays(oldest, newest), WEEKS_PER_PAGE).get_page(request.GET.get("page"))
+    oldest, newest = log_span(project, timezone.localdate())
+    page = Paginator(mondays_between(oldest, newest), WEEKS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     criteria = _criteria(access)
     context = {
         "project": project,
@@ -316,7 +154,7 @@ def log_week(request, slug, monday):
     """A week, or a part of it (`?part=review`, `?experiment=<id>`), for htmx: Cancel uses it."""
     access = get_project_for_reader(request.user, slug)
     if not request.htmx:
-        return redirect(_log_url(access.project, monday))
+        return redirect(log_url(access.project, monday))
     week = _week(access, monday)
     context = {"project": access.project, "access": access, "week": week}
     if request.GET.get("part") == "review":
@@ -355,7 +193,7 @@ def experiment_new(request, slug, monday):
             form.add_error(None, str(error))
         else:
             return _changed(request, access, monday, "week", f"#week-{label}")
-    return sections._form_response(
+    return form_response(
         request,
         access,
         form,
@@ -372,7 +210,7 @@ def experiment_edit(request, slug, pk):
     access = get_project_for_editor(request.user, slug)
     experiment = _experiment_of(access, pk)
     monday, target = experiment.timebox.week_start, f"#experiment-{pk}"
-    return sections._edit(
+    return section_edit(
         request,
         access,
         instance=experiment,
@@ -436,7 +274,7 @@ def reading_add(request, slug, pk):
             experiment_pk=pk,
             reading_form=form,
         )
-    return sections._form_response(
+    return form_response(
         request,
         access,
         form,
@@ -476,7 +314,7 @@ def week_review_edit(request, slug, monday):
             request, access, monday, part, target, oob=_estimate_refreshes(request, access, monday)
         )
 
-    return sections._edit(
+    return section_edit(
         request,
         access,
         instance=timebox,
@@ -510,7 +348,7 @@ def _estimate_refreshes(request, access: ProjectAccess, monday: datetime.date) -
         .order_by("week_start")
         .first()
     )
-    if newer and _page_of(project, newer.week_start) == _page_of(project, monday):
+    if newer and page_of(project, newer.week_start) == page_of(project, monday):
         week = _week(access, newer.week_start)
         parts.append(render_to_string(f"{TEMPLATE}#likelihood", {**context, "week": week}, request))
     return "".join(parts)

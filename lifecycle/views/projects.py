@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -10,28 +10,17 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from .. import services
 from ..access import get_project_for_reader, teams_user_can_create_in
-from ..charts import ProjectProgress
+from ..editing import project_page_context
 from ..forms import (
-    CriterionForm,
-    ExitCriterionForm,
-    MoveStageForm,
     ProjectCreateForm,
-    RiskForm,
-    ShipForm,
-    StopForm,
 )
-from ..health import project_health
 from ..history import project_history
 from ..models import (
-    CriterionKind,
-    ExitCriterion,
     Project,
-    ProjectEvent,
     ProjectStatus,
     StageKind,
     overdue_stages_q,
 )
-from ..timeline import stage_timeline
 
 
 @require_GET
@@ -78,49 +67,6 @@ def project_new(request):
     return TemplateResponse(
         request, "lifecycle/project_new.html", {"form": form, "teams": teams}, status=status
     )
-
-
-def project_page_context(access, **extra) -> dict:
-    """Everything the one-pager shows, read in a fixed number of queries."""
-    project = access.project
-    stages = list(
-        project.stages.prefetch_related(
-            Prefetch("exit_criteria", queryset=ExitCriterion.objects.order_by("position", "id"))
-        )
-    )
-    criteria = list(project.criteria.all())
-    summary = getattr(project, "board_summary", None)
-    risks = sorted(
-        project.risks.select_related("owner"),
-        key=lambda risk: (risk.status != "open", -risk.score, -risk.pk),
-    )
-    context = {
-        "project": project,
-        "access": access,
-        "charter": project.charter,
-        "stop_rule": project.stop_rule,
-        "business_criteria": [c for c in criteria if c.kind == CriterionKind.BUSINESS],
-        "model_criteria": [c for c in criteria if c.kind == CriterionKind.MODEL],
-        "risks": risks,
-        "stages": stages,
-        "timeline": stage_timeline(stages, today=timezone.localdate()),
-        "events": ProjectEvent.objects.filter(project=project).select_related("actor")[:12],
-        "health": project_health(project, summary),
-        "alerts": summary.alerts if summary else [],
-        # Read only when the page shows the charts: two queries, however long the log.
-        "progress": ProjectProgress(project, criteria),
-    }
-    if access.can_edit:
-        context.update(
-            criterion_form=CriterionForm(project=project),
-            risk_form=RiskForm(project=project),
-            exit_form=ExitCriterionForm(),
-            move_form=MoveStageForm(project=project),
-            ship_form=ShipForm(),
-            stop_form=StopForm(),
-        )
-    context.update(extra)
-    return context
 
 
 @require_GET

@@ -19,7 +19,7 @@ from lifecycle.experiment_log import (
 )
 from lifecycle.history import project_history
 from lifecycle.models import Experiment, Reading, Timebox
-from lifecycle.views.log import LogWeek
+from lifecycle.selectors.log import LogWeek
 from lifecycle.weeks import week_label, week_start
 from tests.factories import add_criterion, make_project, make_team
 
