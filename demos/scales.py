@@ -68,26 +68,7 @@ def validate_bands(raw: list[dict]) -> list[Band]:
     """Check a scale's bands; every problem is reported in words a team member can act on."""
     if not isinstance(raw, list) or not 2 <= len(raw) <= MAX_BANDS:
         raise ScaleError(f"A scale needs between 2 and {MAX_BANDS} bands.")
-    bands = []
-    for position, item in enumerate(raw, start=1):
-        where = f"Band {position}"
-        if not isinstance(item, dict):
-            raise ScaleError(f"{where}: expected label, colour, description and min.")
-        label = str(item.get("label", "")).strip()
-        colour = str(item.get("colour", "")).strip()
-        if not label:
-            raise ScaleError(f"{where}: give it a label people understand, e.g. “Possible”.")
-        if len(label) > 40:
-            raise ScaleError(f"{where}: keep the label under 40 characters.")
-        if not COLOUR.match(colour):
-            raise ScaleError(f"{where}: the colour must look like #1f7a4d.")
-        try:
-            minimum = float(item.get("min"))
-        except (TypeError, ValueError):
-            raise ScaleError(f"{where}: the threshold must be a number from 0 to 1.") from None
-        if not 0 <= minimum <= 1:
-            raise ScaleError(f"{where}: the threshold must be from 0 to 1, not {minimum:g}.")
-        bands.append(Band(label, colour, str(item.get("description", "")).strip()[:200], minimum))
+    bands = [_checked_band(item, f"Band {position}") for position, item in enumerate(raw, 1)]
     labels = [band.label.casefold() for band in bands]
     if len(set(labels)) != len(labels):
         raise ScaleError("Two bands have the same label; every band needs its own.")
@@ -102,6 +83,26 @@ def validate_bands(raw: list[dict]) -> list[Band]:
             f"The last band (“{bands[-1].label}”) must start at 0 so every score fits."
         )
     return bands
+
+
+def _checked_band(item, where: str) -> Band:
+    if not isinstance(item, dict):
+        raise ScaleError(f"{where}: expected label, colour, description and min.")
+    label = str(item.get("label", "")).strip()
+    colour = str(item.get("colour", "")).strip()
+    if not label:
+        raise ScaleError(f"{where}: give it a label people understand, e.g. “Possible”.")
+    if len(label) > 40:
+        raise ScaleError(f"{where}: keep the label under 40 characters.")
+    if not COLOUR.match(colour):
+        raise ScaleError(f"{where}: the colour must look like #1f7a4d.")
+    try:
+        minimum = float(item.get("min"))
+    except (TypeError, ValueError):
+        raise ScaleError(f"{where}: the threshold must be a number from 0 to 1.") from None
+    if not 0 <= minimum <= 1:
+        raise ScaleError(f"{where}: the threshold must be from 0 to 1, not {minimum:g}.")
+    return Band(label, colour, str(item.get("description", "")).strip()[:200], minimum)
 
 
 def band_index(bands: list[Band], score: float) -> int:

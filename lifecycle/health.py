@@ -102,42 +102,55 @@ def project_health(project, summary, today: datetime.date | None = None) -> Heal
     if project.blocker:
         reasons.append(Reason(OFF_TRACK, f"Blocked: {project.blocker}"))
 
+    reasons += _overdue(project, summary, today)
+    reasons += _likelihood(summary)
+    reasons += _quiet(project, summary, today)
+
+    if not reasons:
+        return Health(ON_TRACK, [Reason(ON_TRACK, "Logged weekly, stage on time, no blocker")])
+    reasons.sort(key=lambda reason: -RANK[reason.level])
+    return Health(reasons[0].level, reasons)
+
+
+def _overdue(project, summary, today: datetime.date) -> list[Reason]:
     planned_end = summary.stage_planned_end if summary else None
-    if planned_end and planned_end < today and not summary.stage_done:
-        late = (today - planned_end).days
-        level = OFF_TRACK if late > OVERDUE_OFF_TRACK_DAYS else AT_RISK
-        stage = StageKind(project.stage).label
-        days = "day" if late == 1 else "days"
-        reasons.append(
-            Reason(level, f"{stage} is {late} {days} past its planned end ({_day(planned_end)})")
-        )
+    if not planned_end or planned_end >= today or summary.stage_done:
+        return []
+    late = (today - planned_end).days
+    level = OFF_TRACK if late > OVERDUE_OFF_TRACK_DAYS else AT_RISK
+    stage = StageKind(project.stage).label
+    days = "day" if late == 1 else "days"
+    return [Reason(level, f"{stage} is {late} {days} past its planned end ({_day(planned_end)})")]
 
+
+def _likelihood(summary) -> list[Reason]:
     values = summary.likelihood_values if summary else []
-    if values:
-        latest, drop = values[-1], likelihood_drop(values)
-        if latest < LOW_LIKELIHOOD:
-            reasons.append(Reason(OFF_TRACK, f"Likelihood of success is only {latest} %"))
-        if drop >= LIKELIHOOD_DROP_AT_RISK:
-            level = OFF_TRACK if drop >= LIKELIHOOD_DROP_OFF_TRACK else AT_RISK
-            weeks = len(values[-TREND_WEEKS:])
-            reasons.append(
-                Reason(level, f"Likelihood fell {drop} points in {weeks} weeks (now {latest} %)")
-            )
+    if not values:
+        return []
+    reasons = []
+    latest, drop = values[-1], likelihood_drop(values)
+    if latest < LOW_LIKELIHOOD:
+        reasons.append(Reason(OFF_TRACK, f"Likelihood of success is only {latest} %"))
+    if drop >= LIKELIHOOD_DROP_AT_RISK:
+        level = OFF_TRACK if drop >= LIKELIHOOD_DROP_OFF_TRACK else AT_RISK
+        weeks = len(values[-TREND_WEEKS:])
+        reasons.append(
+            Reason(level, f"Likelihood fell {drop} points in {weeks} weeks (now {latest} %)")
+        )
+    return reasons
 
+
+def _quiet(project, summary, today: datetime.date) -> list[Reason]:
     last_log = timezone.localdate(summary.last_log_at) if summary and summary.last_log_at else None
     since = summary.quiet_since if summary and summary.quiet_since else None
     since = since or quiet_since(last_log, timezone.localdate(project.created_at))
     missed = missed_weeks(since, today)
     if missed >= STALE_AFTER_MISSED_WEEKS:
         when = f"last on {_day(last_log)}" if last_log else "none yet"
-        reasons.append(Reason(STALE, f"No weekly log for {missed} weeks ({when})"))
-    elif missed == 1:
-        reasons.append(Reason(AT_RISK, "No weekly log last week"))
-
-    if not reasons:
-        return Health(ON_TRACK, [Reason(ON_TRACK, "Logged weekly, stage on time, no blocker")])
-    reasons.sort(key=lambda reason: -RANK[reason.level])
-    return Health(reasons[0].level, reasons)
+        return [Reason(STALE, f"No weekly log for {missed} weeks ({when})")]
+    if missed == 1:
+        return [Reason(AT_RISK, "No weekly log last week")]
+    return []
 
 
 def _health_case(today: datetime.date, values: dict, ended, output_field, prefix: str) -> Case:
