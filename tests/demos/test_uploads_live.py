@@ -3,10 +3,12 @@ marked as its live traffic, with its drift, when the job succeeds; an unknown ve
 before anything is stored; a version that changed meanwhile leaves the rows stored and a warning."""
 
 import json
+import re
 
 import numpy as np
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from demos.models import Dataset, Example, JobLiveState, JobStatus, UploadJob
 from demos.services.live import dataset_mark_live
@@ -16,6 +18,7 @@ from tests.sqlite_process import manage_on_sqlite
 
 pytestmark = pytest.mark.django_db
 
+HTMX = {"HX-Request": "true"}
 RNG = np.random.default_rng(11)
 
 
@@ -31,6 +34,16 @@ LIKE_V3 = scores_csv(RNG.beta(2, 5, 300))
 @pytest.fixture
 def v3(demo):
     return make_dataset(demo, RNG.beta(2, 5, 400).tolist(), version="v3")
+
+
+def url(demo, name, **kwargs):
+    return reverse(
+        f"demos:{name}", kwargs={"slug": demo.project.slug, "demo_id": demo.pk, **kwargs}
+    )
+
+
+def counts() -> tuple[int, int, int]:
+    return UploadJob.objects.count(), Dataset.objects.count(), Example.objects.count()
 
 
 def queued_upload(demo, owner, live_of, content=LIKE_V3, version="prod-week-48"):
@@ -147,6 +160,126 @@ def test_unmarked_since_the_job_says_so(demo, owner, v3):
     assert job.live.message == (
         "Marked as live traffic of v3 when uploaded; not live traffic any more."
     )
+
+
+# The demo page's upload form ----------------------------------------------------------------
+
+
+def page_upload(client, demo, *, headers=None, **fields):
+    data = {
+        "file": SimpleUploadedFile("live.csv", LIKE_V3),
+        "model_version": "prod-week-48",
+        "id_column": "id",
+        "score_column": "score",
+        **fields,
+    }
+    return client.post(url(demo, "dataset_upload"), data, headers=headers or {})
+
+
+def test_the_upload_form_offers_the_versions_that_can_serve_live_traffic(client, demo, editor, v3):
+    live = make_dataset(demo, [0.3, 0.6], version="prod-week-47")
+    dataset_mark_live(dataset=live, reference=v3)
+    make_dataset(demo, [0.3, 0.6], version="v4")
+    client.force_login(editor)
+    html = client.get(url(demo, "demo_detail")).content.decode()
+    select = html[html.index('<select name="live_of"') :]
+    select = select[: select.index("</select>")]
+    assert re.findall(r'<option value="([^"]*)"', select) == ["", "v4", "v3"]
+    assert "Not live traffic (a model version of its own)" in select
+    assert "For scores from production only: choose the model version that produced" in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_upload_from_the_page_is_marked_as_live_traffic(client, demo, editor, v3):
+    client.force_login(editor)
+    response = page_upload(client, demo, live_of="v3", headers=HTMX)
+    assert response.status_code == 200
+    dataset = Dataset.objects.get(model_version="prod-week-48")
+    assert (dataset.live_of_id, dataset.drift_level) == (v3.pk, "stable")
+    html = response.content.decode()
+    assert f"Marked as live traffic of v3 (drift: stable, PSI {dataset.drift_psi:.3f})." in html
+    page = client.get(url(demo, "demo_detail")).content.decode()
+    assert "“prod-week-48”: live traffic, served by v3" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_job_page_says_what_became_of_the_live_mark(client, demo, editor, v3):
+    client.force_login(editor)
+    response = page_upload(client, demo, live_of="v3")
+    job = UploadJob.objects.get()
+    assert response["Location"] == url(demo, "upload_job", job_id=job.pk)
+    html = client.get(response["Location"]).content.decode()
+    assert "Stored 300 examples" in html
+    assert "Marked as live traffic of v3 (drift: stable, PSI " in html
+
+
+def test_a_queued_live_upload_says_it_will_be_marked(client, demo, editor, owner, v3):
+    job = queued_upload(demo, owner, live_of=v3)
+    client.force_login(editor)
+    html = client.get(url(demo, "upload_job", job_id=job.pk), headers=HTMX).content.decode()
+    assert "Will be marked as live traffic of v3." in html
+
+
+def test_the_job_page_shows_the_warning_of_a_refused_mark(client, demo, editor, owner, v3):
+    job = queued_upload(demo, owner, live_of=v3)
+    _mark_v3_as_live_traffic(demo, v3)
+    upload_process(job.pk)
+    client.force_login(editor)
+    response = client.get(url(demo, "upload_job", job_id=job.pk))
+    html = response.content.decode()
+    assert "Stored 300 examples" in html
+    assert 'class="job-warnings" role="alert"' in html
+    assert "Stored, but not marked as live traffic of v3: “v3” is live traffic itself" in html
+    assert html.count("not marked as live traffic of v3") == 1  # said once
+
+
+def test_an_unknown_version_is_a_form_error_and_nothing_is_stored(client, demo, editor, v3):
+    make_dataset(demo, [0.2, 0.7], version="v4")
+    client.force_login(editor)
+    before = counts()
+    response = page_upload(client, demo, live_of="v9", headers=HTMX)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert (
+        "This demo has no model version “v9”. Live traffic can be compared with “v4” or “v3”"
+        in html
+    )
+    assert counts() == before
+
+
+def test_live_traffic_of_another_kind_is_a_form_error(client, demo, editor, v3):
+    client.force_login(editor)
+    before = counts()
+    response = page_upload(
+        client, demo, live_of="v3", class_columns="billing, outage", headers=HTMX
+    )
+    assert response.status_code == 422
+    assert "compared with a model version of the same kind" in response.content.decode()
+    assert counts() == before
+
+
+def test_the_recent_uploads_cost_no_more_queries_with_live_traffic(
+    client, demo, editor, owner, v3, django_assert_max_num_queries
+):
+    """Each finished live upload shows its drift, read with the job list: no query per job."""
+    client.force_login(editor)
+    page = url(demo, "demo_detail")
+
+    def finished_live_upload(week: int) -> None:
+        job = queued_upload(demo, owner, live_of=v3, version=f"prod-week-{week}")
+        upload_process(job.pk)
+
+    finished_live_upload(40)
+    client.get(page)  # labels counted and cached once
+    with django_assert_max_num_queries(30) as captured:
+        client.get(page)
+    page_queries = len(captured)  # (the next request resets the connection's query log)
+    for week in (41, 42, 43):
+        finished_live_upload(week)
+    client.get(page)  # the newest version's labels counted once
+    with django_assert_max_num_queries(page_queries):
+        html = client.get(page).content.decode()
+    assert html.count("Marked as live traffic of v3 (drift: ") == 4
 
 
 # On SQLite, the embedded default --------------------------------------------------------------
