@@ -28,6 +28,14 @@ def test_the_schema_lists_every_endpoint(client):
     }
 
 
+def test_every_operation_has_a_summary_and_a_description(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            assert operation.get("summary"), (method, path)
+            assert operation.get("description"), (method, path)
+
+
 def test_the_upload_documents_its_multipart_fields(client):
     schema = client.get("/api/v1/openapi.json").json()
     body = schema["paths"]["/api/v1/demos/{demo_id}/datasets"]["post"]["requestBody"]
@@ -36,6 +44,7 @@ def test_the_upload_documents_its_multipart_fields(client):
     assert set(form["properties"]) == {
         "file",
         "model_version",
+        "live_of",
         "id_column",
         "score_column",
         "class_columns",
@@ -44,11 +53,13 @@ def test_the_upload_documents_its_multipart_fields(client):
 
 
 def test_the_schema_scale_kinds_match_the_models():
-    from api.schemas import JobStatusName, ScaleKindName
-    from demos.models import JobStatus, ScaleKind
+    from api.schemas import DriftLevelName, JobLiveStateName, JobStatusName, ScaleKindName
+    from demos.models import DriftLevel, JobLiveState, JobStatus, ScaleKind
 
     assert set(ScaleKindName.__args__) == set(ScaleKind.values)
     assert set(JobStatusName.__args__) == set(JobStatus.values)
+    assert set(DriftLevelName.__args__) == set(DriftLevel.values)
+    assert set(JobLiveStateName.__args__) == set(JobLiveState.values)
 
 
 def test_the_schema_declares_bearer_token_auth(client):
