@@ -22,13 +22,14 @@ from demos.forms import UploadForm, size_text
 from demos.models import Dataset, JobStatus, UploadJob
 from demos.scales import bands_from_json
 from demos.selectors.drift import drift_words
-from demos.services import demo_create
+from demos.services import demo_create, live
 from demos.uploads import max_upload_bytes, save_upload
 from lifecycle.access import get_project_for_editor
 
 from .idempotency import run_idempotently
 from .schemas import (
     BandOut,
+    DatasetLiveOut,
     DatasetOut,
     DemoIn,
     DemoOut,
@@ -37,6 +38,7 @@ from .schemas import (
     FieldErrorsOut,
     JobLiveOut,
     JobOut,
+    LiveIn,
     ProblemOut,
     ScaleOut,
     UploadAcceptedOut,
@@ -385,3 +387,61 @@ def _drift_out(dataset: Dataset) -> DriftOut | None:
         words=drift_words(dataset.drift_psi, version=dataset.live_of.model_version)[1],
         checked_at=dataset.drift_checked_at,
     )
+
+
+# Live traffic ---------------------------------------------------------------------------------
+
+
+def _dataset_for_editor(user, demo_id: int, dataset_id: int) -> Dataset:
+    """A dataset of a demo the user may change: 404 for outsiders (and unknown ids), 403 for
+    readers, as for the demo itself."""
+    if not (1 <= demo_id <= MAX_ID and 1 <= dataset_id <= MAX_ID):
+        raise Http404("No such dataset.")
+    demo = get_demo_for_editor(user, demo_id).demo
+    dataset = demo.datasets.filter(pk=dataset_id).first()
+    if dataset is None:
+        raise Http404("No such dataset.")
+    dataset.demo = demo  # loaded with its project and scale by the access check
+    return dataset
+
+
+def _live_out(dataset: Dataset) -> DatasetLiveOut:
+    return DatasetLiveOut(
+        id=dataset.pk,
+        model_version=dataset.model_version,
+        rows=dataset.row_count,
+        live_of=dataset.live_of.model_version if dataset.live_of else None,
+        drift=_drift_out(dataset),
+    )
+
+
+LIVE_PATH = "/demos/{demo_id}/datasets/{dataset_id}/live"
+
+
+@router.put(
+    LIVE_PATH,
+    response={200: DatasetLiveOut, 422: ErrorOut, **ERRORS},
+    summary="Mark a dataset as live traffic",
+)
+def dataset_live_mark(request: HttpRequest, demo_id: int, dataset_id: int, payload: LiveIn):
+    """Mark the dataset as live traffic served by the model version `live_of` (another ready
+    version of the same demo, not live traffic itself, of the same kind), and measure its drift
+    from that version: the answer holds the PSI and its level in words. Marking it again with
+    another version replaces the first. A version that cannot serve it: 422 saying which can.
+    Editors and owners only. The same as a file uploaded with `live_of`."""
+    dataset = _dataset_for_editor(request.auth, demo_id, dataset_id)
+    reference = live.reference_named(demo=dataset.demo, model_version=payload.live_of)
+    return _live_out(live.dataset_mark_live(dataset=dataset, reference=reference))
+
+
+@router.delete(
+    LIVE_PATH,
+    response={200: DatasetLiveOut, **ERRORS},
+    summary="Unmark live traffic",
+)
+def dataset_live_unmark(request: HttpRequest, demo_id: int, dataset_id: int):
+    """The dataset is no longer live traffic: its link to the version serving it and its drift
+    are cleared (monitoring stops watching it). A dataset that was not marked stays as it is.
+    Editors and owners only."""
+    dataset = _dataset_for_editor(request.auth, demo_id, dataset_id)
+    return _live_out(live.dataset_unmark_live(dataset=dataset))

@@ -224,6 +224,9 @@ ScaleKindName = Literal["bands", "stars", "traffic_light"]
 JobStatusName = Literal["queued", "running", "succeeded", "failed"]
 DriftLevelName = Literal["stable", "moderate", "significant"]
 JobLiveStateName = Literal["pending", "marked", "refused", "not_marked"]
+ModelVersionName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)
+]
 
 
 class DemoIn(Input):
@@ -309,3 +312,18 @@ class JobOut(Schema):
         description="For an upload sent with `live_of`: whether its dataset is marked as live "
         "traffic of that version."
     )
+
+
+class LiveIn(Input):
+    live_of: ModelVersionName = Field(
+        description="The model version (of the same demo) that serves this live traffic.",
+        examples=["v3-distilbert"],
+    )
+
+
+class DatasetLiveOut(Schema):
+    id: int
+    model_version: str
+    rows: int
+    live_of: str | None = Field(description="The model version serving this live traffic.")
+    drift: DriftOut | None = Field(description="Its drift from that version, while marked.")

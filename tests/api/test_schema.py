@@ -25,6 +25,8 @@ def test_the_schema_lists_every_endpoint(client):
         ("POST", "/api/v1/projects/{slug}/demos"),
         ("POST", "/api/v1/demos/{demo_id}/datasets"),
         ("GET", "/api/v1/jobs/{job_id}"),
+        ("PUT", "/api/v1/demos/{demo_id}/datasets/{dataset_id}/live"),
+        ("DELETE", "/api/v1/demos/{demo_id}/datasets/{dataset_id}/live"),
     }
 
 
