@@ -19,21 +19,26 @@ from pydantic import BaseModel
 from config.jobs import QueueUnavailable
 from demos.access import get_demo_for_editor, get_demo_for_reader
 from demos.forms import UploadForm, size_text
-from demos.models import JobStatus, UploadJob
+from demos.models import Dataset, JobStatus, UploadJob
 from demos.scales import bands_from_json
-from demos.services import demo_create
+from demos.selectors.drift import drift_words
+from demos.services import demo_create, live
 from demos.uploads import max_upload_bytes, save_upload
 from lifecycle.access import get_project_for_editor
 
 from .idempotency import run_idempotently
 from .schemas import (
     BandOut,
+    DatasetLiveOut,
     DatasetOut,
     DemoIn,
     DemoOut,
+    DriftOut,
     ErrorOut,
     FieldErrorsOut,
+    JobLiveOut,
     JobOut,
+    LiveIn,
     ProblemOut,
     ScaleOut,
     UploadAcceptedOut,
@@ -45,7 +50,14 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 415: Error
 MAX_ID = 2**31 - 1
 # Room for the form fields and multipart boundaries around the file itself.
 MULTIPART_OVERHEAD = 64 * 1024
-UPLOAD_FIELDS = ("model_version", "id_column", "score_column", "class_columns", "display_columns")
+UPLOAD_FIELDS = (
+    "model_version",
+    "live_of",
+    "id_column",
+    "score_column",
+    "class_columns",
+    "display_columns",
+)
 # What the API assumes for a field left out; the page's form shows the same as initial values.
 UPLOAD_DEFAULTS = {"id_column": "id", "score_column": "score"}
 FIELD_HINTS = {
@@ -182,6 +194,14 @@ UPLOAD_BODY = {
                             "maxLength": 80,
                             "description": "A new name per upload, e.g. v3-distilbert.",
                         },
+                        "live_of": {
+                            "type": "string",
+                            "maxLength": 80,
+                            "description": "Only for live traffic: the existing model version "
+                            "(of this demo, ready) that scored these rows in production. Once "
+                            "stored, the new dataset is marked as its live traffic and its "
+                            "drift from it measured. Default: not live traffic.",
+                        },
                         "id_column": {"type": "string", "default": "id"},
                         "score_column": {
                             "type": "string",
@@ -229,7 +249,9 @@ def dataset_upload(
     """Upload one model version's outputs as multipart/form-data: `file` (CSV or JSON lines) and
     `model_version` are required; `id_column` defaults to "id" and `score_column` to "score";
     `class_columns` (comma-separated) replaces the score for a multi-class model;
-    `display_columns` (comma-separated) are shown on each card, none by default.
+    `display_columns` (comma-separated) are shown on each card, none by default. `live_of` names
+    the model version whose production scores these are: the new dataset is then marked as its
+    live traffic, with its drift, when the job succeeds (an unknown version: 422, nothing stored).
 
     The answer is 202 with the job to poll; the file is checked completely in the background and
     becomes a dataset only if all of it is good. Over the size limit: 413; an existing model
@@ -265,6 +287,7 @@ def dataset_upload(
             model_version=form.cleaned_data["model_version"],
             columns=form.columns(),
             by=request.auth,
+            live_of=form.cleaned_data["live_of"],
         )
         job_url = request.build_absolute_uri(reverse("api:job_read", args=[job.pk]))
         return 202, UploadAcceptedOut(job_id=job.pk, job_url=job_url).model_dump(mode="json")
@@ -307,9 +330,11 @@ class _Refused(Exception):
 )
 def job_read(request: HttpRequest, job_id: int):
     """Poll until `status` is succeeded (then `dataset` holds the stored rows) or failed (then
-    `error` sums up and `problems` lists every problem with its column and file lines)."""
+    `error` sums up and `problems` lists every problem with its column and file lines). An
+    upload sent with `live_of` says in `live` whether it is marked as live traffic, with its
+    drift; a succeeded job lists what to know anyway in `warnings`."""
     job = (
-        UploadJob.objects.select_related("dataset").filter(pk=job_id).first()
+        UploadJob.objects.select_related("dataset__live_of").filter(pk=job_id).first()
         if 1 <= job_id <= MAX_ID
         else None
     )
@@ -320,20 +345,103 @@ def job_read(request: HttpRequest, job_id: int):
     except Http404:
         raise Http404("No such job.") from None
     dataset = job.dataset if job.status == JobStatus.SUCCEEDED else None
+    job_live = job.live
     return JobOut(
         id=job.pk,
         status=job.status,
         progress=job.progress,
         error=job.error,
-        problems=[
-            ProblemOut(
-                message=p.get("message", ""), column=p.get("column", ""), rows=p.get("rows", [])
-            )
-            for p in job.problems
-        ],
+        problems=[_problem_out(p) for p in job.problems],
         dataset=DatasetOut(
             id=dataset.pk, model_version=dataset.model_version, rows=dataset.row_count
         )
         if dataset
         else None,
+        warnings=[_problem_out(w) for w in job.warnings],
+        live=JobLiveOut(
+            live_of=job_live.live_of,
+            state=job_live.state,
+            message=job_live.message,
+            drift=_drift_out(job_live.dataset) if job_live.dataset else None,
+        )
+        if job_live
+        else None,
     )
+
+
+def _problem_out(problem: dict) -> ProblemOut:
+    return ProblemOut(
+        message=problem.get("message", ""),
+        column=problem.get("column", ""),
+        rows=problem.get("rows", []),
+    )
+
+
+def _drift_out(dataset: Dataset) -> DriftOut | None:
+    """The drift stored on a live dataset (`live_of` loaded), or None."""
+    if dataset.live_of is None or dataset.drift_psi is None:
+        return None
+    return DriftOut(
+        psi=dataset.drift_psi,
+        level=dataset.drift_level,
+        words=drift_words(dataset.drift_psi, version=dataset.live_of.model_version)[1],
+        checked_at=dataset.drift_checked_at,
+    )
+
+
+# Live traffic ---------------------------------------------------------------------------------
+
+
+def _dataset_for_editor(user, demo_id: int, dataset_id: int) -> Dataset:
+    """A dataset of a demo the user may change: 404 for outsiders (and unknown ids), 403 for
+    readers, as for the demo itself."""
+    if not (1 <= demo_id <= MAX_ID and 1 <= dataset_id <= MAX_ID):
+        raise Http404("No such dataset.")
+    demo = get_demo_for_editor(user, demo_id).demo
+    dataset = demo.datasets.filter(pk=dataset_id).first()
+    if dataset is None:
+        raise Http404("No such dataset.")
+    dataset.demo = demo  # loaded with its project and scale by the access check
+    return dataset
+
+
+def _live_out(dataset: Dataset) -> DatasetLiveOut:
+    return DatasetLiveOut(
+        id=dataset.pk,
+        model_version=dataset.model_version,
+        rows=dataset.row_count,
+        live_of=dataset.live_of.model_version if dataset.live_of else None,
+        drift=_drift_out(dataset),
+    )
+
+
+LIVE_PATH = "/demos/{demo_id}/datasets/{dataset_id}/live"
+
+
+@router.put(
+    LIVE_PATH,
+    response={200: DatasetLiveOut, 422: ErrorOut, **ERRORS},
+    summary="Mark a dataset as live traffic",
+)
+def dataset_live_mark(request: HttpRequest, demo_id: int, dataset_id: int, payload: LiveIn):
+    """Mark the dataset as live traffic served by the model version `live_of` (another ready
+    version of the same demo, not live traffic itself, of the same kind), and measure its drift
+    from that version: the answer holds the PSI and its level in words. Marking it again with
+    another version replaces the first. A version that cannot serve it: 422 saying which can.
+    Editors and owners only. The same as a file uploaded with `live_of`."""
+    dataset = _dataset_for_editor(request.auth, demo_id, dataset_id)
+    reference = live.reference_named(demo=dataset.demo, model_version=payload.live_of)
+    return _live_out(live.dataset_mark_live(dataset=dataset, reference=reference))
+
+
+@router.delete(
+    LIVE_PATH,
+    response={200: DatasetLiveOut, **ERRORS},
+    summary="Unmark live traffic",
+)
+def dataset_live_unmark(request: HttpRequest, demo_id: int, dataset_id: int):
+    """The dataset is no longer live traffic: its link to the version serving it and its drift
+    are cleared (monitoring stops watching it). A dataset that was not marked stays as it is.
+    Editors and owners only."""
+    dataset = _dataset_for_editor(request.auth, demo_id, dataset_id)
+    return _live_out(live.dataset_unmark_live(dataset=dataset))

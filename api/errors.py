@@ -13,6 +13,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
+from demos.services.live import LiveError
 from lifecycle.experiment_log import LogError
 from lifecycle.weeks import BadWeek
 
@@ -141,7 +142,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
         detail = str(exc) or "Your role on this project does not allow that."
         return error_response(api, request, 403, detail)
 
-    def on_unprocessable(request, exc: LogError | BadWeek):
+    def on_unprocessable(request, exc: LogError | BadWeek | LiveError):
         return error_response(api, request, 422, str(exc))
 
     def on_too_big(request, exc: RequestDataTooBig):
@@ -161,6 +162,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(PermissionDenied, on_forbidden)
     api.add_exception_handler(LogError, on_unprocessable)
     api.add_exception_handler(BadWeek, on_unprocessable)
+    api.add_exception_handler(LiveError, on_unprocessable)
     api.add_exception_handler(RequestDataTooBig, on_too_big)
 
 

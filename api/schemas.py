@@ -222,6 +222,11 @@ class ExperimentOut(Schema):
 
 ScaleKindName = Literal["bands", "stars", "traffic_light"]
 JobStatusName = Literal["queued", "running", "succeeded", "failed"]
+DriftLevelName = Literal["stable", "moderate", "significant"]
+JobLiveStateName = Literal["pending", "marked", "refused", "not_marked"]
+ModelVersionName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)
+]
 
 
 class DemoIn(Input):
@@ -271,6 +276,27 @@ class DatasetOut(Schema):
     rows: int
 
 
+class DriftOut(Schema):
+    psi: float = Field(
+        description="Population stability index against the version serving the traffic: "
+        "0 is the same spread of scores; under 0.1 stable, over 0.25 significant."
+    )
+    level: DriftLevelName
+    words: str = Field(description="The level and what to do, in one sentence.")
+    checked_at: datetime.datetime
+
+
+class JobLiveOut(Schema):
+    live_of: str = Field(description="The model version named in the upload's `live_of`.")
+    state: JobLiveStateName = Field(
+        description="pending: marked once the upload succeeds; marked: the dataset is live "
+        "traffic now (see `drift`); refused: stored but not marked, `message` says why and "
+        "what to do; not_marked: nothing was stored, or it was unmarked since."
+    )
+    message: str = Field(examples=["Marked as live traffic of v3 (drift: stable, PSI 0.040)."])
+    drift: DriftOut | None = Field(description="Once marked.")
+
+
 class JobOut(Schema):
     id: int
     status: JobStatusName
@@ -278,3 +304,26 @@ class JobOut(Schema):
     error: str = Field(description="A one-line summary when the job failed.")
     problems: list[ProblemOut] = Field(description="Everything wrong with the file, if it failed.")
     dataset: DatasetOut | None = Field(description="The stored outputs, once succeeded.")
+    warnings: list[ProblemOut] = Field(
+        description="For a job that succeeded, what to know anyway: e.g. live traffic that "
+        "could not be marked."
+    )
+    live: JobLiveOut | None = Field(
+        description="For an upload sent with `live_of`: whether its dataset is marked as live "
+        "traffic of that version."
+    )
+
+
+class LiveIn(Input):
+    live_of: ModelVersionName = Field(
+        description="The model version (of the same demo) that serves this live traffic.",
+        examples=["v3-distilbert"],
+    )
+
+
+class DatasetLiveOut(Schema):
+    id: int
+    model_version: str
+    rows: int
+    live_of: str | None = Field(description="The model version serving this live traffic.")
+    drift: DriftOut | None = Field(description="Its drift from that version, while marked.")

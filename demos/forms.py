@@ -1,9 +1,11 @@
+from functools import cached_property
 from pathlib import Path
 
 from django import forms
 
 from .models import Demo, ScaleKind, Verdict
 from .scales import MAX_BANDS, PRESETS, Band, bands_from_json, bands_to_json
+from .services import live
 from .uploads import Columns, max_upload_bytes
 
 # What an upload may be: read_table reads CSV and JSON lines (a name without an extension is
@@ -106,10 +108,33 @@ class UploadForm(forms.Form):
         required=False,
         help_text="Comma-separated, e.g. “title, text, image_url”. Shown on each card.",
     )
+    # A model version's name (the API sends it as text; the page offers a list of them);
+    # cleaned_data["live_of"] is that version's Dataset, or None.
+    live_of = forms.CharField(
+        label="Live traffic of",
+        max_length=80,
+        required=False,
+        widget=forms.Select,
+        help_text="For scores from production only: choose the model version that produced "
+        "them. The upload is then marked as that version's live traffic, and “Live traffic” on "
+        "this page shows whether its scores have drifted. For a new model version, keep “Not "
+        "live traffic”.",
+    )
 
     def __init__(self, *args, demo: Demo, **kwargs):
         super().__init__(*args, **kwargs)
         self.demo = demo
+        # A callable: the versions are read when the list is shown, not for every form made.
+        live_of = self.fields["live_of"].widget
+        live_of.choices = lambda: self._live_choices
+        live_of.attrs.pop("maxlength", None)  # (set by max_length; a list has no such attribute)
+
+    @cached_property
+    def _live_choices(self) -> list[tuple[str, str]]:
+        names = live.reference_candidates(self.demo).values_list("model_version", flat=True)
+        return [("", "Not live traffic (a model version of its own)")] + [
+            (name, name) for name in names
+        ]
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
@@ -149,6 +174,15 @@ class UploadForm(forms.Form):
             self.add_error("class_columns", "A multi-class model needs two class columns or more.")
         if not classes and not (data.get("score_column") or "").strip():
             self.add_error("score_column", "Name the score column, or the class columns.")
+        version, data["live_of"] = data.get("live_of"), None
+        if version:
+            try:
+                reference = live.reference_named(demo=self.demo, model_version=version)
+                live.reference_check(reference=reference, multiclass=bool(classes))
+            except live.LiveError as error:
+                self.add_error("live_of", str(error))
+            else:
+                data["live_of"] = reference
         return data
 
     def columns(self) -> Columns:

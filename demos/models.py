@@ -1,4 +1,5 @@
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
@@ -178,6 +179,23 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+class JobLiveState(models.TextChoices):
+    PENDING = "pending", "To be marked when the upload succeeds"
+    MARKED = "marked", "Marked as live traffic"
+    REFUSED = "refused", "Stored, but not marked (see the warning)"
+    NOT_MARKED = "not_marked", "Not live traffic (nothing stored, or unmarked since)"
+
+
+@dataclass(frozen=True)
+class JobLive:
+    """What became of an upload sent as live traffic of `live_of` (a model version's name)."""
+
+    live_of: str
+    state: str  # JobLiveState
+    message: str  # one sentence for the job page and the API
+    dataset: "Dataset | None"  # the stored dataset, once marked: its drift fields are current
+
+
 class UploadJob(models.Model):
     """Processing of one uploaded file. The UI and the API poll this row for progress."""
 
@@ -198,6 +216,18 @@ class UploadJob(models.Model):
     dataset = models.ForeignKey(
         Dataset, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Live traffic (demos/services/live.py): the model version named at upload, by name, so a
+    # version deleted before the job ran is still named in the warning that says so.
+    live_of_version = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text="Mark the new dataset as live traffic of this model version once stored.",
+    )
+    warnings = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="For a job that succeeded, what to know anyway: [{message, column}].",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -214,6 +244,48 @@ class UploadJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+    @property
+    def live(self) -> JobLive | None:
+        """The live-traffic part of the job, or None for an upload that is not live traffic.
+        Reads `dataset` and its `live_of`: select_related("dataset__live_of") for a list."""
+        version = self.live_of_version
+        if not version:
+            return None
+        if not self.is_finished:
+            return JobLive(
+                version, JobLiveState.PENDING, f"Will be marked as live traffic of {version}.", None
+            )
+        warning = next((w["message"] for w in self.warnings if w.get("column") == "live_of"), "")
+        dataset = self.dataset if self.status == JobStatus.SUCCEEDED else None
+        if warning:
+            return JobLive(version, JobLiveState.REFUSED, warning, None)
+        if dataset is None:
+            what = "Nothing was stored" if self.status == JobStatus.FAILED else "It was deleted"
+            return JobLive(
+                version,
+                JobLiveState.NOT_MARKED,
+                f"{what}, so it is not live traffic of {version}.",
+                None,
+            )
+        if dataset.live_of_id is None:
+            return JobLive(
+                version,
+                JobLiveState.NOT_MARKED,
+                f"Marked as live traffic of {version} when uploaded; not live traffic any more.",
+                None,
+            )
+        drift = (
+            f" (drift: {dataset.drift_level}, PSI {dataset.drift_psi:.3f})"
+            if dataset.drift_psi is not None
+            else ""
+        )
+        return JobLive(
+            version,
+            JobLiveState.MARKED,
+            f"Marked as live traffic of {dataset.live_of.model_version}{drift}.",
+            dataset,
+        )
 
 
 class ShareLink(models.Model):

@@ -145,8 +145,13 @@ def label_set(dataset: Dataset) -> LabelSet:
 
 
 def ready_datasets(demo: Demo) -> list[Dataset]:
-    """The demo's complete datasets, newest first, with the scale each is shown with."""
-    return list(demo.datasets.filter(ready=True).select_related("scale").order_by("-created_at"))
+    """The demo's complete datasets, newest first, with the scale each is shown with and who
+    uploaded it (the demo page names them)."""
+    return list(
+        demo.datasets.filter(ready=True)
+        .select_related("scale", "created_by")
+        .order_by("-created_at")
+    )
 
 
 # Displaying an example ------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from django.utils import timezone
 from config import jobs
 
 from .models import Dataset, JobStatus, UploadJob
+from .services import live
 from .storing import insert_order, store_examples
 
 ROWS_LISTED = 10  # how many row numbers a problem lists before summarising
@@ -341,15 +342,46 @@ def upload_process(job_id: int) -> None:
     UploadJob.objects.filter(pk=job.pk).update(dataset=dataset)
     try:
         _store_rows(job, dataset, frame, checked, first_line)
+        # One step: the rows become visible, the dataset is marked as live traffic (if asked)
+        # and the job succeeds, so a client that sees "succeeded" sees the live mark too, and a
+        # failure on the way leaves nothing behind (the dataset is discarded below).
         with transaction.atomic():
             Dataset.objects.filter(pk=dataset.pk).update(ready=True, row_count=len(frame))
+            warnings = _mark_live(job, dataset)
             UploadJob.objects.filter(pk=job.pk).update(
-                status=JobStatus.SUCCEEDED, progress=100, finished_at=timezone.now()
+                status=JobStatus.SUCCEEDED,
+                progress=100,
+                finished_at=timezone.now(),
+                warnings=[warning.as_dict() for warning in warnings],
             )
     except Exception:
         _discard(dataset.pk)  # nothing half-stored stays behind
         raise
     _remove_file(job)
+
+
+def _mark_live(job: UploadJob, dataset: Dataset) -> list[Problem]:
+    """Mark the new dataset as live traffic of the version the upload named, if it named one.
+
+    The name was checked when the upload was accepted; if that version changed since (deleted,
+    marked as live traffic itself), the rows are kept and the job says, as a warning, that the
+    dataset is not marked and how to mark it."""
+    version = job.live_of_version
+    if not version:
+        return []
+    try:
+        reference = live.reference_named(demo=job.demo, model_version=version)
+        live.dataset_mark_live(dataset=dataset, reference=reference)
+    except live.LiveError as error:
+        return [
+            Problem(
+                f"Stored, but not marked as live traffic of {version}: {error} Then mark "
+                f"“{job.model_version}” as live traffic on the demo page, or with PUT "
+                f"/api/v1/demos/{job.demo_id}/datasets/{dataset.pk}/live.",
+                "live_of",
+            )
+        ]
+    return []
 
 
 def upload_stopped(job_id: int) -> None:
@@ -397,11 +429,20 @@ def upload_not_queued(job_id: int, message: str) -> None:
 
 
 def save_upload(
-    *, demo, uploaded, model_version: str, columns: Columns, by, queue: bool = True
+    *,
+    demo,
+    uploaded,
+    model_version: str,
+    columns: Columns,
+    by,
+    live_of: Dataset | None = None,
+    queue: bool = True,
 ) -> UploadJob:
     """Keep an uploaded file and queue its processing once the transaction commits. With the
-    broker unreachable, raise jobs.QueueUnavailable before anything is stored. `queue=False`
-    leaves the job to the caller (the seed runs upload_process itself)."""
+    broker unreachable, raise jobs.QueueUnavailable before anything is stored. `live_of` (a
+    version of the demo, checked by the caller: UploadForm) marks the new dataset as its live
+    traffic once stored. `queue=False` leaves the job to the caller (the seed runs
+    upload_process itself)."""
     from .tasks import process_upload
 
     if queue:
@@ -414,6 +455,7 @@ def save_upload(
         score_column=columns.score,
         class_columns=columns.classes,
         display_columns=columns.display,
+        live_of_version=live_of.model_version if live_of else "",
         created_by=by,
     )
     job.file.save(job.original_name, uploaded, save=False)

@@ -8,14 +8,72 @@ Monitoring reads the stored figure (`Dataset.drift_psi`, `drift_level`, `drift_c
 import datetime
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from ..models import Dataset
+from ..models import Dataset, Demo
 from ..selectors.drift import Drift, DriftError, psi
+
+NAMES_LISTED = 10  # how many model versions a message names before summing up the rest
 
 
 class LiveError(ValueError):
     """A live-traffic change that cannot be made; the message says what to choose instead."""
+
+
+def reference_candidates(demo: Demo) -> QuerySet[Dataset]:
+    """The versions of `demo` that live traffic can be compared with: ready, not live traffic
+    themselves; newest first."""
+    return demo.datasets.filter(ready=True, live_of__isnull=True).order_by("-created_at")
+
+
+def _names_text(names: list[str]) -> str:
+    """["v3", "v2", "v1"] → "“v3”, “v2” or “v1”"; the first ten, then how many more."""
+    shown = [f"“{name}”" for name in names[:NAMES_LISTED]]
+    if len(names) > NAMES_LISTED:
+        return f"{', '.join(shown)} and {len(names) - NAMES_LISTED} more"
+    if len(shown) == 1:
+        return shown[0]
+    return f"{', '.join(shown[:-1])} or {shown[-1]}"
+
+
+def reference_named(*, demo: Demo, model_version: str) -> Dataset:
+    """The dataset of `demo` named `model_version`, as the version that serves live traffic.
+    An unknown name raises LiveError naming the versions live traffic can be compared with.
+    Whether the version may serve live traffic is checked by reference_check (or by
+    dataset_mark_live, which checks it again)."""
+    reference = demo.datasets.filter(model_version=model_version).first()
+    if reference is not None:
+        return reference
+    names = list(reference_candidates(demo).values_list("model_version", flat=True))
+    if not names:
+        raise LiveError(
+            f"This demo has no model version “{model_version}”, nor any other that live traffic "
+            "can be compared with yet. Upload the model version that serves this traffic first."
+        )
+    raise LiveError(
+        f"This demo has no model version “{model_version}”. Live traffic can be compared with "
+        f"{_names_text(names)}; name one of them."
+    )
+
+
+def reference_check(*, reference: Dataset, multiclass: bool) -> None:
+    """Whether `reference` may serve live traffic (multi-class or not, as `multiclass` says):
+    it is ready, not live traffic itself, and of the same kind. LiveError says why not."""
+    if not reference.ready:
+        raise LiveError(
+            f"“{reference.model_version}” is still being uploaded; choose it once it is ready."
+        )
+    if reference.live_of_id is not None:
+        raise LiveError(
+            f"“{reference.model_version}” is live traffic itself; choose the model version "
+            "that serves it."
+        )
+    if reference.is_multiclass != multiclass:
+        raise LiveError(
+            "One sorts examples into classes and the other gives a score; live traffic is "
+            "compared with a model version of the same kind."
+        )
 
 
 def _check(dataset: Dataset, reference: Dataset) -> None:
@@ -34,24 +92,11 @@ def _check(dataset: Dataset, reference: Dataset) -> None:
             f"“{dataset.model_version}” cannot be compared with itself; choose the model "
             "version that serves this traffic."
         )
-    if not reference.ready:
-        raise LiveError(
-            f"“{reference.model_version}” is still being uploaded; choose it once it is ready."
-        )
-    if reference.live_of_id is not None:
-        raise LiveError(
-            f"“{reference.model_version}” is live traffic itself; choose the model version "
-            "that serves it."
-        )
+    reference_check(reference=reference, multiclass=dataset.is_multiclass)
     if dataset.live_datasets.exists():
         raise LiveError(
             f"Live traffic is compared with “{dataset.model_version}”; it cannot be live "
             "traffic itself. Unmark that live traffic first."
-        )
-    if reference.is_multiclass != dataset.is_multiclass:
-        raise LiveError(
-            "One sorts examples into classes and the other gives a score; live traffic is "
-            "compared with a model version of the same kind."
         )
 
 

@@ -89,7 +89,9 @@ def demo_page_context(request, access: DemoAccess, **extra) -> dict:
         "datasets": datasets,
         "latest": latest,
         "labels": label_set(latest) if latest else None,
-        "jobs": list(demo.upload_jobs.select_related("created_by")[:RECENT_JOBS]),
+        "jobs": list(
+            demo.upload_jobs.select_related("created_by", "dataset__live_of")[:RECENT_JOBS]
+        ),
         "scales": list(demo.scales.select_related("created_by")),
         "agreement": services.agreement_by_band(latest, dataset_bands(latest)) if latest else [],
         "feedback": recent_feedback(demo),
@@ -253,6 +255,7 @@ def dataset_upload(request, slug, demo_id):
             model_version=data["model_version"],
             columns=form.columns(),
             by=request.user,
+            live_of=data["live_of"],
         )
     except QueueUnavailable as unavailable:  # nothing was stored: the form says why
         form.add_error(None, unavailable.message)
@@ -276,7 +279,7 @@ def _upload_refused(request, access, form, *, status: int):
 def upload_job(request, slug, demo_id, job_id):
     """A job's progress. htmx polls it every second; 286 tells htmx to stop once it is done."""
     access = get_demo_for_reader(request.user, demo_id, slug)
-    job = get_object_or_404(access.demo.upload_jobs, pk=job_id)
+    job = get_object_or_404(access.demo.upload_jobs.select_related("dataset__live_of"), pk=job_id)
     context = {"demo": access.demo, "project": access.demo.project, "access": access, "job": job}
     if not request.htmx:
         return TemplateResponse(request, "demos/job.html", context)

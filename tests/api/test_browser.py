@@ -16,7 +16,7 @@ def test_the_docs_render_and_try_an_endpoint_without_csp_errors(page, owner, pro
 
     page.goto("/api/v1/docs")
     expect(page.locator(".opblock-summary-path").first).to_have_text("/api/v1/projects")
-    expect(page.locator(".opblock-summary-path")).to_have_count(8)
+    expect(page.locator(".opblock-summary-path")).to_have_count(10)
 
     page.get_by_role("button", name="Authorize").click()
     page.get_by_label("auth-bearer-value").fill(secret)

@@ -166,6 +166,8 @@ def test_an_upload_answers_202_and_the_job_tells_how_it_went(api_as, editor, dem
         "error": "",
         "problems": [],
         "dataset": {"id": dataset.pk, "model_version": "v1", "rows": 3},
+        "warnings": [],
+        "live": None,
     }
     assert dataset.ready and dataset.display_columns == ["title", "text"]
     assert dataset.created_by == editor

@@ -25,7 +25,17 @@ def test_the_schema_lists_every_endpoint(client):
         ("POST", "/api/v1/projects/{slug}/demos"),
         ("POST", "/api/v1/demos/{demo_id}/datasets"),
         ("GET", "/api/v1/jobs/{job_id}"),
+        ("PUT", "/api/v1/demos/{demo_id}/datasets/{dataset_id}/live"),
+        ("DELETE", "/api/v1/demos/{demo_id}/datasets/{dataset_id}/live"),
     }
+
+
+def test_every_operation_has_a_summary_and_a_description(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            assert operation.get("summary"), (method, path)
+            assert operation.get("description"), (method, path)
 
 
 def test_the_upload_documents_its_multipart_fields(client):
@@ -36,6 +46,7 @@ def test_the_upload_documents_its_multipart_fields(client):
     assert set(form["properties"]) == {
         "file",
         "model_version",
+        "live_of",
         "id_column",
         "score_column",
         "class_columns",
@@ -44,11 +55,13 @@ def test_the_upload_documents_its_multipart_fields(client):
 
 
 def test_the_schema_scale_kinds_match_the_models():
-    from api.schemas import JobStatusName, ScaleKindName
-    from demos.models import JobStatus, ScaleKind
+    from api.schemas import DriftLevelName, JobLiveStateName, JobStatusName, ScaleKindName
+    from demos.models import DriftLevel, JobLiveState, JobStatus, ScaleKind
 
     assert set(ScaleKindName.__args__) == set(ScaleKind.values)
     assert set(JobStatusName.__args__) == set(JobStatus.values)
+    assert set(DriftLevelName.__args__) == set(DriftLevel.values)
+    assert set(JobLiveStateName.__args__) == set(JobLiveState.values)
 
 
 def test_the_schema_declares_bearer_token_auth(client):

@@ -14,6 +14,7 @@ from demos.services.live import (
     dataset_drift_refresh,
     dataset_mark_live,
     dataset_unmark_live,
+    reference_named,
 )
 from tests.demos.test_views_access import make_dataset
 
@@ -169,6 +170,31 @@ def test_a_multiclass_version_cannot_serve_single_score_traffic(demo, served):
     classes = make_dataset(demo, [0.7, 0.8], version="mc", classes=["a", "b"], top=["a", "b"])
     with pytest.raises(LiveError, match="of the same kind"):
         dataset_mark_live(dataset=live, reference=classes)
+
+
+# Finding the version by name -----------------------------------------------------------------
+
+
+def test_a_version_is_found_by_its_name(demo, served):
+    v3, _ = served
+    assert reference_named(demo=demo, model_version="v3") == v3
+
+
+def test_an_unknown_name_is_refused_naming_the_versions_that_can_serve(demo, served):
+    v3, live = served
+    dataset_mark_live(dataset=live, reference=v3)
+    make_dataset(demo, [0.2, 0.7], version="v4")
+    with pytest.raises(LiveError) as refused:
+        reference_named(demo=demo, model_version="v9")
+    assert str(refused.value) == (
+        "This demo has no model version “v9”. Live traffic can be compared with “v4” or “v3”; "
+        "name one of them."
+    )
+
+
+def test_an_unknown_name_in_a_demo_without_versions_says_to_upload_one_first(demo):
+    with pytest.raises(LiveError, match="Upload the model version that serves this traffic"):
+        reference_named(demo=demo, model_version="v3")
 
 
 # The view: who may ------------------------------------------------------------------------
