@@ -11,6 +11,7 @@ from django.utils.text import Truncator
 from accounts.models import NotificationKind
 from accounts.services.notifications import notifications_email, notify_gathered
 from lifecycle.access import project_editors
+from lifecycle.experiment_log import ReadingInput, readings_add
 
 from ..models import (
     Dataset,
@@ -160,6 +161,30 @@ def feedback_tell(*, feedback: Feedback, link: ShareLink | None = None, user=Non
         project=demo.project,
     )
     notifications_email(new)
+
+
+class NothingJudged(ValueError):
+    """No stakeholder has judged the chosen examples: there is no agreement rate to record."""
+
+
+def agreement_record(
+    *, dataset: Dataset, bands: list[Band], band: int | None, criterion, by
+) -> float:
+    """Record the stakeholders' agreement rate with `dataset`'s labels (in %, for one band or
+    all) as a reading of `criterion`; returns the value. NothingJudged when nobody judged those
+    examples; the readings' LogError for a criterion that cannot take it."""
+    rows = agreement_by_band(dataset, bands)
+    chosen = [rows[band]] if band is not None else rows
+    judged = sum(row["judged"] for row in chosen)
+    if not judged:
+        raise NothingJudged("Nobody has judged these examples yet; share the demo first.")
+    value = round(100 * sum(row["agree"] for row in chosen) / judged, 1)
+    readings_add(
+        project=dataset.demo.project,
+        readings=[ReadingInput(criterion=criterion.name, value=value)],
+        by=by,
+    )
+    return value
 
 
 def agreement_by_band(dataset: Dataset, bands: list[Band]) -> list[dict]:

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from ..access import get_demo_for_reader
 from ..models import Example
+from ..pages import int_or_none
 from ..queries import (
     CHANGED_PER_PAGE,
     NotComparable,
@@ -19,7 +20,6 @@ from ..queries import (
     shown_fields,
 )
 from ..selectors.drift import PSI_MEANING, band_rows, cached_psi, versions_words
-from .common import int_or_none
 
 
 @dataclass

@@ -21,6 +21,7 @@ from .. import services
 from ..access import LinkUnusable, get_demo_for_reader, get_share_link
 from ..forms import FeedbackForm
 from ..models import Demo, Example, Feedback
+from ..pages import int_or_none
 from ..queries import (
     ExamplePage,
     Shown,
@@ -31,7 +32,6 @@ from ..queries import (
     ready_datasets,
     shown_fields,
 )
-from .common import int_or_none
 
 TEMPLATE = "demos/stakeholder.html"
 # Display columns may hold image URLs on other sites; only images, nothing else, may load.

@@ -15,7 +15,7 @@ from django_htmx.http import trigger_client_event
 
 from config.jobs import QueueUnavailable
 from lifecycle.access import get_project_for_editor, get_project_for_reader
-from lifecycle.experiment_log import LogError, ReadingInput, readings_add
+from lifecycle.experiment_log import LogError
 
 from .. import services
 from ..access import DemoAccess, get_demo_for_editor, get_demo_for_reader
@@ -32,6 +32,7 @@ from ..forms import (
     scale_rows_from_post,
 )
 from ..models import JobStatus, ScaleKind, ShareLink, Verdict
+from ..pages import DEMO_CHANGED, DETAIL_TEMPLATE, changed, demo_url, int_or_none
 from ..queries import (
     cached_band_counts,
     dataset_bands,
@@ -43,7 +44,6 @@ from ..scales import ScaleError, validate_bands
 from ..selectors.drift import PSI_MEANING, live_traffic
 from ..services import live
 from ..uploads import save_upload
-from .common import DEMO_CHANGED, DETAIL_TEMPLATE, changed, demo_url, int_or_none
 
 PARTS = {"datasets", "uploads", "scale", "links", "agreement", "live"}
 RECENT_JOBS = 5
@@ -360,33 +360,28 @@ def agreement_record(request, slug, demo_id):
     form = AgreementReadingForm(request.POST, project=demo.project, bands=bands)
     error = ""
     if form.is_valid():
-        rows = services.agreement_by_band(dataset, bands)
         band = form.cleaned_data["band"]
-        chosen = [rows[int(band)]] if band else rows
-        judged = sum(row["judged"] for row in chosen)
-        if not judged:
-            error = "Nobody has judged these examples yet; share the demo first."
+        criterion = form.cleaned_data["criterion"]
+        try:
+            value = services.agreement_record(
+                dataset=dataset,
+                bands=bands,
+                band=int(band) if band else None,
+                criterion=criterion,
+                by=request.user,
+            )
+        except (services.NothingJudged, LogError) as problem:
+            error = str(problem)
         else:
-            value = round(100 * sum(row["agree"] for row in chosen) / judged, 1)
-            criterion = form.cleaned_data["criterion"]
-            try:
-                readings_add(
-                    project=demo.project,
-                    readings=[ReadingInput(criterion=criterion.name, value=value)],
-                    by=request.user,
-                )
-            except LogError as log_error:
-                error = str(log_error)
-            else:
-                notice = f"Recorded {value:g} % as a reading of “{criterion.name}”."
-                if not request.htmx:
-                    messages.success(request, notice)
-                return changed(
-                    request,
-                    demo,
-                    "agreement",
-                    lambda: demo_page_context(request, access, agreement_notice=notice),
-                )
+            notice = f"Recorded {value:g} % as a reading of “{criterion.name}”."
+            if not request.htmx:
+                messages.success(request, notice)
+            return changed(
+                request,
+                demo,
+                "agreement",
+                lambda: demo_page_context(request, access, agreement_notice=notice),
+            )
     else:
         error = "Choose one of the project's success criteria."
     template = f"{DETAIL_TEMPLATE}#agreement" if request.htmx else DETAIL_TEMPLATE
