@@ -24,7 +24,8 @@ from . import services
 from .models import Dataset, Demo, JobStatus, ScaleKind, ShareLink
 from .scales import band_index, bands_from_json
 from .services.live import dataset_mark_live
-from .uploads import Columns, save_upload, upload_process
+from .services.uploads import save_upload
+from .uploads import Columns, upload_process
 
 Rows = list[dict]
 

@@ -7,7 +7,6 @@ so a bad or interrupted upload leaves nothing behind. Running a job twice never 
 
 import csv
 from dataclasses import dataclass, field
-from functools import partial
 from json.encoder import encode_basestring as encode_json_string
 from pathlib import Path
 
@@ -16,8 +15,6 @@ import pandas as pd
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-
-from config import jobs
 
 from .models import Dataset, JobStatus, UploadJob
 from .services import live
@@ -426,42 +423,3 @@ def upload_not_queued(job_id: int, message: str) -> None:
         return
     _fail(job, [Problem(message)])
     _remove_file(job)
-
-
-def save_upload(
-    *,
-    demo,
-    uploaded,
-    model_version: str,
-    columns: Columns,
-    by,
-    live_of: Dataset | None = None,
-    queue: bool = True,
-) -> UploadJob:
-    """Keep an uploaded file and queue its processing once the transaction commits. With the
-    broker unreachable, raise jobs.QueueUnavailable before anything is stored. `live_of` (a
-    version of the demo, checked by the caller: UploadForm) marks the new dataset as its live
-    traffic once stored. `queue=False` leaves the job to the caller (the seed runs
-    upload_process itself)."""
-    from .tasks import process_upload
-
-    if queue:
-        jobs.queue_check(what="upload")
-    job = UploadJob(
-        demo=demo,
-        original_name=Path(uploaded.name).name[:255],
-        model_version=model_version,
-        id_column=columns.id,
-        score_column=columns.score,
-        class_columns=columns.classes,
-        display_columns=columns.display,
-        live_of_version=live_of.model_version if live_of else "",
-        created_by=by,
-    )
-    job.file.save(job.original_name, uploaded, save=False)
-    job.save()
-    if queue:
-        jobs.job_send(
-            process_upload, job.pk, what="upload", on_failure=partial(upload_not_queued, job.pk)
-        )
-    return job

@@ -43,7 +43,7 @@ from ..queries import (
 from ..scales import ScaleError, validate_bands
 from ..selectors.drift import PSI_MEANING, live_traffic
 from ..services import live
-from ..uploads import save_upload
+from ..services.uploads import save_upload
 
 PARTS = {"datasets", "uploads", "scale", "links", "agreement", "live"}
 RECENT_JOBS = 5

@@ -15,7 +15,8 @@ from demos import search, storing
 from demos.models import Dataset, Example, UploadJob
 from demos.queries import examples_page
 from demos.services import demo_create
-from demos.uploads import Columns, save_upload, upload_process
+from demos.services.uploads import save_upload
+from demos.uploads import Columns, upload_process
 
 storing.CHUNK_ROWS = 7  # several chunks of rows and of the text index
 storing.INDEX_CHUNK_ROWS = 5

@@ -10,7 +10,8 @@ from django.db import OperationalError
 from demos import storing, tasks, uploads
 from demos.models import Dataset, Example, JobStatus, UploadJob
 from demos.scales import CONFIDENCE_WORDS, band_index, bands_from_json
-from demos.uploads import Columns, save_upload, upload_process
+from demos.services.uploads import save_upload
+from demos.uploads import Columns, upload_process
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
