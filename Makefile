@@ -33,6 +33,7 @@ run: $(INSTALLED)
 test: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(DEV_ENV) $(BIN)/lint-imports --no-cache
 	$(TEST_ENV) $(BIN)/python scripts/with_services.py $(BIN)/pytest $(ARGS)
 
 ## Speed figures (bench/README.md): the app under gunicorn (2 workers) on a fresh seeded SQLite
@@ -44,6 +45,7 @@ bench: $(INSTALLED)
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(DEV_ENV) $(BIN)/lint-imports --no-cache
 
 format: $(INSTALLED)
 	$(BIN)/ruff check --fix .

@@ -23,8 +23,8 @@ from demos.models import Dataset, JobStatus, UploadJob
 from demos.scales import bands_from_json
 from demos.selectors.drift import drift_words
 from demos.services import demo_create, live
+from demos.services.processing import max_upload_bytes
 from demos.services.uploads import save_upload
-from demos.uploads import max_upload_bytes
 from lifecycle.access import get_project_for_editor
 
 from .idempotency import run_idempotently

@@ -6,7 +6,7 @@ from django import forms
 from .models import Demo, ScaleKind, Verdict
 from .scales import MAX_BANDS, PRESETS, Band, bands_from_json, bands_to_json
 from .services import live
-from .uploads import Columns, max_upload_bytes
+from .services.processing import Columns, max_upload_bytes
 
 # What an upload may be: read_table reads CSV and JSON lines (a name without an extension is
 # sniffed). Spreadsheets, archives and images are refused before anything is stored.

@@ -44,7 +44,7 @@ SQLITE_TABLE = (
 # in 8.3 s instead of 10.1, and a search is as fast (measured on 40 chunks of 25k rows).
 SQLITE_SETTINGS = f"INSERT INTO {INDEXED} ({TABLE}, rank) VALUES ('automerge', 0)"  # noqa: S608
 # The text of a stored example: its shown values, space-separated, as the upload indexes them
-# (demos.uploads.search_text).
+# (demos.services.processing.search_text).
 SQLITE_BODY = "(SELECT group_concat(value, ' ') FROM json_each({row}.fields))"
 SQLITE_BACKFILL = (
     f"INSERT INTO {INDEXED} (rowid, body) "  # noqa: S608

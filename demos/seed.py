@@ -24,8 +24,8 @@ from . import services
 from .models import Dataset, Demo, JobStatus, ScaleKind, ShareLink
 from .scales import band_index, bands_from_json
 from .services.live import dataset_mark_live
+from .services.processing import Columns, upload_process
 from .services.uploads import save_upload
-from .uploads import Columns, upload_process
 
 Rows = list[dict]
 

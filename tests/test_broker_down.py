@@ -29,8 +29,8 @@ from config.jobs import QUEUE_DOWN
 from demos import tasks
 from demos.models import Dataset, Example, Feedback, JobStatus, UploadJob
 from demos.services import demo_create, share_link_create
+from demos.services.processing import Columns
 from demos.services.uploads import save_upload
-from demos.uploads import Columns
 from tests.demos.test_views_access import make_dataset
 
 from .own_redis import closed_port_url, free_port, hung_redis

@@ -1,5 +1,5 @@
 """Starting an upload: keep the file, record the job, queue its processing (demos.tasks runs
-demos.uploads.upload_process in a worker)."""
+demos.services.processing.upload_process in a worker)."""
 
 from functools import partial
 from pathlib import Path
@@ -8,7 +8,7 @@ from config import jobs
 
 from ..models import Dataset, UploadJob
 from ..tasks import process_upload
-from ..uploads import Columns, upload_not_queued
+from .processing import Columns, upload_not_queued
 
 
 def save_upload(

@@ -2,15 +2,63 @@
 reading and state, the open alerts and the recently resolved ones. A fixed number of queries."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from ..health import RANK
-from ..models import Alert, AlertStatus, MonitoringPlan, Project, ProjectStatus, StageKind
-from ..services.monitoring import grace, is_breach, watched_series_with_latest
+from ..models import (
+    Alert,
+    AlertStatus,
+    Direction,
+    MonitoringPlan,
+    Project,
+    ProjectStatus,
+    Reading,
+    ReadingSource,
+    StageKind,
+    WatchedSeries,
+)
 
 RESOLVED_SHOWN = 10
+# A series is quiet after its interval plus half of it, and never under an hour.
+MIN_GRACE = datetime.timedelta(hours=1)
+
+
+def monitored_projects():
+    """Projects the checks watch: shipped ones, and active ones in the Monitoring stage."""
+    return Project.objects.filter(
+        Q(status=ProjectStatus.SHIPPED) | Q(status=ProjectStatus.ACTIVE, stage=StageKind.MONITORING)
+    )
+
+
+def grace(expected_every: datetime.timedelta) -> datetime.timedelta:
+    return max(MIN_GRACE, expected_every / 2)
+
+
+def is_breach(value: float, threshold: float, direction: str) -> bool:
+    """On the wrong side of the threshold, as the criterion's direction says (equal is fine)."""
+    if direction == Direction.LOWER:
+        return value > threshold
+    return value < threshold
+
+
+def watched_series_with_latest(project_ids: Iterable[int]):
+    """Watched series of `project_ids` with their criterion and latest production reading
+    (`latest_at`, `latest_value`), in one query."""
+    latest = Reading.objects.filter(
+        criterion_id=OuterRef("criterion_id"), source=ReadingSource.PRODUCTION
+    ).order_by("-at", "-id")
+    return (
+        WatchedSeries.objects.filter(project_id__in=list(project_ids))
+        .select_related("criterion")
+        .annotate(
+            latest_at=Subquery(latest.values("at")[:1]),
+            latest_value=Subquery(latest.values("value")[:1]),
+        )
+    )
 
 
 @dataclass

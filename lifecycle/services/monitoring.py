@@ -19,7 +19,6 @@ a fixed number of queries however many projects there are, and writes in bulk.
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +26,6 @@ from django.apps import apps
 from django.conf import settings
 from django.core.mail import get_connection, send_mass_mail
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from accounts.models import Membership, Notification, NotificationKind
@@ -44,38 +42,21 @@ from ..models import (
     MonitoringPlan,
     Project,
     ProjectStatus,
-    Reading,
-    ReadingSource,
-    StageKind,
     SuccessCriterion,
     WatchedSeries,
+)
+from ..selectors.monitoring import (
+    grace,
+    is_breach,
+    monitored_projects,
+    watched_series_with_latest,
 )
 from . import EditConflict, document_save
 from .derived import refresh
 
-MIN_GRACE = datetime.timedelta(hours=1)
-
 
 class MonitoringError(ValueError):
     """A monitoring plan change the project's state does not allow; the message says why."""
-
-
-def monitored_projects():
-    """Projects the checks watch: shipped ones, and active ones in the Monitoring stage."""
-    return Project.objects.filter(
-        Q(status=ProjectStatus.SHIPPED) | Q(status=ProjectStatus.ACTIVE, stage=StageKind.MONITORING)
-    )
-
-
-def grace(expected_every: datetime.timedelta) -> datetime.timedelta:
-    return max(MIN_GRACE, expected_every / 2)
-
-
-def is_breach(value: float, threshold: float, direction: str) -> bool:
-    """On the wrong side of the threshold, as the criterion's direction says (equal is fine)."""
-    if direction == Direction.LOWER:
-        return value > threshold
-    return value < threshold
 
 
 # Writes -----------------------------------------------------------------------------------------
@@ -349,22 +330,6 @@ def _drift_findings(project_ids: list[int]) -> list[Finding]:
         )
         for row in rows
     ]
-
-
-def watched_series_with_latest(project_ids: Iterable[int]):
-    """Watched series of `project_ids` with their criterion and latest production reading
-    (`latest_at`, `latest_value`), in one query."""
-    latest = Reading.objects.filter(
-        criterion_id=OuterRef("criterion_id"), source=ReadingSource.PRODUCTION
-    ).order_by("-at", "-id")
-    return (
-        WatchedSeries.objects.filter(project_id__in=list(project_ids))
-        .select_related("criterion")
-        .annotate(
-            latest_at=Subquery(latest.values("at")[:1]),
-            latest_value=Subquery(latest.values("value")[:1]),
-        )
-    )
 
 
 def findings_now(now: datetime.datetime) -> tuple[list[int], int, list[Finding]]:

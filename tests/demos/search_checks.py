@@ -8,8 +8,8 @@ from demos.models import Dataset, Example
 from demos.queries import examples_page
 from demos.search import INDEXED
 from demos.services import demo_create
+from demos.services.processing import Columns
 from demos.services.uploads import save_upload
-from demos.uploads import Columns
 
 CSV = (
     "id,score,title,text\n"

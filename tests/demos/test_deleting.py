@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 
 from demos.models import Dataset, Demo, Example, Feedback
 from demos.services import feedback_record
+from demos.services.processing import Columns
 from demos.services.uploads import save_upload
-from demos.uploads import Columns
 from lifecycle.models import Project
 
 pytestmark = pytest.mark.django_db(transaction=True)

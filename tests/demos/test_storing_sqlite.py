@@ -16,7 +16,7 @@ from demos.models import Dataset, Example, UploadJob
 from demos.queries import examples_page
 from demos.services import demo_create
 from demos.services.uploads import save_upload
-from demos.uploads import Columns, upload_process
+from demos.services.processing import Columns, upload_process
 
 storing.CHUNK_ROWS = 7  # several chunks of rows and of the text index
 storing.INDEX_CHUNK_ROWS = 5

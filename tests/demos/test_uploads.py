@@ -7,11 +7,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError
 
-from demos import storing, tasks, uploads
+from demos import storing, tasks
 from demos.models import Dataset, Example, JobStatus, UploadJob
 from demos.scales import CONFIDENCE_WORDS, band_index, bands_from_json
+from demos.services import processing as uploads
+from demos.services.processing import Columns, upload_process
 from demos.services.uploads import save_upload
-from demos.uploads import Columns, upload_process
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

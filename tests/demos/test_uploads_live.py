@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from demos.models import Dataset, Example, JobLiveState, JobStatus, UploadJob
 from demos.services.live import dataset_mark_live
+from demos.services.processing import Columns, upload_process
 from demos.services.uploads import save_upload
-from demos.uploads import Columns, upload_process
 from tests.demos.test_views_access import make_dataset
 from tests.sqlite_process import manage_on_sqlite
 
@@ -292,7 +292,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from demos.models import UploadJob
 from demos.services import demo_create
 from demos.services.uploads import save_upload
-from demos.uploads import Columns, upload_process
+from demos.services.processing import Columns, upload_process
 from tests.factories import make_project, make_team, make_user
 
 owner = make_user("olivia")

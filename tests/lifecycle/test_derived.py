@@ -159,10 +159,6 @@ NOT_SUMMARISED = {
     "monitoring_plan_save": "as watched_series_add",
     "alert_acknowledge": "an acknowledged alert is still open, with the same level and title",
     "alerts_tell": "notifications, not project facts",
-    "monitored_projects": "a read",
-    "grace": "arithmetic",
-    "is_breach": "arithmetic",
-    "watched_series_with_latest": "a read",
     "findings_now": "a read",
 }
 

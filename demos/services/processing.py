@@ -16,9 +16,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Dataset, JobStatus, UploadJob
-from .services import live
-from .storing import insert_order, store_examples
+from ..models import Dataset, JobStatus, UploadJob
+from ..storing import insert_order, store_examples
+from . import live
 
 ROWS_LISTED = 10  # how many row numbers a problem lists before summarising
 
