@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "demos",
     "api",
 ]
+if DEV:
+    # The demo portfolio and `manage.py seed_demo`: development only, not in the package or image.
+    INSTALLED_APPS.append("devdata")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
