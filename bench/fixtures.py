@@ -15,8 +15,8 @@ from django.db.models import Count  # noqa: E402
 
 from accounts.models import Membership, Role, Team, User  # noqa: E402
 from api.services import api_token_create  # noqa: E402
+from devdata.portfolio import DEMO_PASSWORD  # noqa: E402
 from lifecycle import services  # noqa: E402
-from lifecycle.demo_data import DEMO_PASSWORD  # noqa: E402
 from lifecycle.models import CriterionKind, Direction, Project, SuccessCriterion  # noqa: E402
 
 BENCH_USER = "bench"

@@ -5,6 +5,7 @@ WAYPOINT_DEV=1 (done by `make run`): DEBUG, a throwaway secret, the console mail
 """
 
 import datetime
+import importlib.util
 from pathlib import Path
 
 import environ
@@ -51,6 +52,10 @@ INSTALLED_APPS = [
     "demos",
     "api",
 ]
+if DEV and importlib.util.find_spec("devdata"):
+    # The demo portfolio and `manage.py seed_demo`: development only, so neither the package nor
+    # the image has it (the image with WAYPOINT_DEV=1 still starts, without seed_demo).
+    INSTALLED_APPS.append("devdata")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

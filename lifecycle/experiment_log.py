@@ -22,6 +22,7 @@ from .models import (
     SuccessCriterion,
     Timebox,
 )
+from .revisions import save_revision
 from .services import document_save
 from .services.derived import refresh
 
@@ -40,16 +41,18 @@ class ReadingInput:
     source: str = ReadingSource.EXPERIMENT
 
 
-def timebox_for_week(*, project: Project, week_start: datetime.date, by) -> Timebox:
-    """The project's timebox for the week starting `week_start`, created on first use."""
+def timebox_for_week(
+    *, project: Project, week_start: datetime.date, by, at: datetime.datetime | None = None
+) -> Timebox:
+    """The project's timebox for the week starting `week_start`, created on first use (dated
+    `at`, default now)."""
     timebox = Timebox.objects.filter(project=project, week_start=week_start).first()
     if timebox:
         return timebox
     try:
         with transaction.atomic():
             timebox = Timebox(project=project, week_start=week_start)
-            timebox._history_user = by
-            timebox.save()
+            save_revision(timebox, by=by, at=at)
             return timebox
     except IntegrityError:  # created by a concurrent request a moment ago
         return Timebox.objects.get(project=project, week_start=week_start)
@@ -91,16 +94,22 @@ SOURCES = frozenset(ReadingSource.values)
 
 
 def _reading_rows(
-    project_id: int, readings: list[ReadingInput], by, experiment: Experiment | None = None
+    project_id: int,
+    readings: list[ReadingInput],
+    by,
+    experiment: Experiment | None = None,
+    at: datetime.datetime | None = None,
 ) -> list[tuple]:
-    """Checked rows for `_insert_readings`, or a LogError naming the first bad reading."""
+    """Checked rows for `_insert_readings`, or a LogError naming the first bad reading.
+
+    A reading without its own time is dated `at` (default now)."""
     if len(readings) > MAX_READINGS_PER_CALL:
         raise LogError(
             f"{len(readings)} readings in one call; send at most {MAX_READINGS_PER_CALL} "
             "and split the rest into further calls."
         )
     criterion_ids = criterion_ids_by_name(project_id, {r.criterion for r in readings})
-    now = timezone.now()
+    now = at or timezone.now()
     experiment_id = experiment.pk if experiment else None
     by_id = by.pk if by is not None and by.is_authenticated else None
     rows = []
@@ -171,15 +180,19 @@ def experiment_add(
     readings: list[ReadingInput] | None = None,
     likelihood: int | None = None,
     likelihood_reason: str = "",
+    at: datetime.datetime | None = None,
 ) -> Experiment:
-    """Add an experiment to the week's plan, with its readings and the week's new likelihood."""
+    """Add an experiment to the week's plan, with its readings and the week's new likelihood.
+
+    `at` dates it all (default now): the experiment, its week if new, and its readings unless
+    they say when they were measured."""
     if not title.strip():
         raise LogError("Give the experiment a title.")
     if outcome not in Outcome.values:
         raise LogError(f"The outcome must be one of: {', '.join(Outcome.values)}.")
     if likelihood is not None and not 0 <= likelihood <= 100:
         raise LogError("The likelihood of success is a percentage from 0 to 100.")
-    timebox = timebox_for_week(project=project, week_start=week_start, by=by)
+    timebox = timebox_for_week(project=project, week_start=week_start, by=by, at=at)
     last = timebox.experiments.aggregate(last=Max("position"))["last"]
     experiment = Experiment(
         timebox=timebox,
@@ -191,14 +204,15 @@ def experiment_add(
         result=result,
         outcome=outcome,
         links=list(links or []),
+        created_at=at or timezone.now(),
         created_by=by,
     )
-    experiment._history_user = by
-    experiment.save()
-    _insert_readings(_reading_rows(project.pk, list(readings or []), by, experiment=experiment))
+    save_revision(experiment, by=by, at=at)
+    rows = _reading_rows(project.pk, list(readings or []), by, experiment=experiment, at=at)
+    _insert_readings(rows)
     if likelihood is not None:  # which refreshes the board summary too
         timebox_set_likelihood(
-            timebox=timebox, likelihood=likelihood, reason=likelihood_reason, by=by
+            timebox=timebox, likelihood=likelihood, reason=likelihood_reason, by=by, at=at
         )
     else:
         refresh(project)
@@ -207,14 +221,15 @@ def experiment_add(
     return experiment
 
 
-def timebox_set_likelihood(*, timebox: Timebox, likelihood: int, reason: str, by) -> Timebox:
+def timebox_set_likelihood(
+    *, timebox: Timebox, likelihood: int, reason: str, by, at: datetime.datetime | None = None
+) -> Timebox:
     """Record the team's new estimate for the week (the latest call wins, and is in history)."""
     timebox = Timebox.objects.select_for_update().get(pk=timebox.pk)
     timebox.likelihood = likelihood
     timebox.likelihood_reason = reason.strip()[:200]
     timebox.version += 1
-    timebox._history_user = by
-    timebox.save()
+    save_revision(timebox, by=by, at=at)
     refresh(timebox.project_id)
     return timebox
 

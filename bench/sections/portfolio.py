@@ -47,14 +47,12 @@ P95_GOAL_MS = 250.0
 MAX_BYTES = 300_000
 CACHE = WORK / "portfolio-cache"
 
-# What the seeded database depends on: a change to any of these reseeds.
+# What the seeded database depends on: a change to any of these (or to devdata/) reseeds.
 SEED_INPUTS = [
-    "lifecycle/management/commands/seed_demo.py",
-    "lifecycle/demo_data.py",
     "lifecycle/summary.py",
     "lifecycle/health.py",
-    "demos/seed.py",
 ]
+SEED_INPUT_DIRS = ["devdata"]
 MIGRATIONS = ["accounts", "lifecycle", "demos", "api"]
 
 VIEWS = {
@@ -80,6 +78,8 @@ GOAL_VIEWS = ("columns", "table", "filtered", "search", "show_more")
 def seed_key() -> str:
     digest = hashlib.sha256(f"{PROJECTS}x{WEEKS}".encode())
     files = [ROOT / name for name in SEED_INPUTS]
+    for folder in SEED_INPUT_DIRS:
+        files += sorted(p for p in (ROOT / folder).rglob("*") if p.suffix in {".py", ".json"})
     for app in MIGRATIONS:
         files += sorted((ROOT / app / "migrations").glob("[0-9]*.py"))
     for path in files:

@@ -27,11 +27,28 @@ from ..scales import PRESETS, Band, band_expression, bands_to_json, validate_ban
 
 
 @transaction.atomic
-def demo_create(*, project, title: str, intro: str = "", kind: str = ScaleKind.BANDS, by) -> Demo:
-    """A demo with the preset scale of `kind` as its first scale version."""
-    demo = Demo.objects.create(project=project, title=title, intro=intro, created_by=by)
+def demo_create(
+    *,
+    project,
+    title: str,
+    intro: str = "",
+    kind: str = ScaleKind.BANDS,
+    by,
+    at: datetime.datetime | None = None,
+) -> Demo:
+    """A demo with the preset scale of `kind` as its first scale version, both made `at`
+    (default now)."""
+    at = at or timezone.now()
+    demo = Demo.objects.create(
+        project=project, title=title, intro=intro, created_by=by, created_at=at
+    )
     demo.scale = RatingScale.objects.create(
-        demo=demo, version=1, kind=kind, bands=bands_to_json(PRESETS[kind]), created_by=by
+        demo=demo,
+        version=1,
+        kind=kind,
+        bands=bands_to_json(PRESETS[kind]),
+        created_by=by,
+        created_at=at,
     )
     demo.save(update_fields=["scale"])
     return demo

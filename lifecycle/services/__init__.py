@@ -25,6 +25,7 @@ from ..models import (
     Timebox,
     WatchedSeries,
 )
+from ..revisions import save_revision
 from .derived import refresh
 
 
@@ -48,37 +49,58 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
-def _record(project: Project, kind: str, by, reason: str, **fields: Any) -> ProjectEvent:
+def _record(
+    project: Project,
+    kind: str,
+    by,
+    reason: str,
+    at: datetime.datetime | None = None,
+    **fields: Any,
+) -> ProjectEvent:
+    if at is not None:
+        fields["at"] = at
     return ProjectEvent.objects.create(
         project=project, kind=kind, actor=by, reason=reason, **fields
     )
 
 
-def _save_with_author(instance: Model, by) -> None:
-    instance._history_user = by  # read by django-simple-history for the revision's author
-    instance.save()
+def _save_with_author(instance: Model, by, at: datetime.datetime | None = None) -> None:
+    save_revision(instance, by=by, at=at)
 
 
 @transaction.atomic
-def project_create(*, team, name: str, summary: str = "", owner, by) -> Project:
-    """A new project in Ideation, with an empty charter, stop rule and the five stages."""
-    today = timezone.localdate()
+def project_create(
+    *, team, name: str, summary: str = "", owner, by, at: datetime.datetime | None = None
+) -> Project:
+    """A new project in Ideation, with an empty charter, stop rule and the five stages.
+
+    `at` dates the writes (default: now), here and in the other services that take it: the
+    development seed writes its demo portfolio in the past through them."""
+    today = timezone.localdate(at)
     project = Project(team=team, name=name, slug=_unique_slug(name), summary=summary, owner=owner)
-    _save_with_author(project, by)
-    _save_with_author(Charter(project=project), by)
-    _save_with_author(StopRule(project=project), by)
+    project.created_at = at or timezone.now()
+    _save_with_author(project, by, at)
+    _save_with_author(Charter(project=project), by, at)
+    _save_with_author(StopRule(project=project), by, at)
     for position, kind in enumerate(StageKind):
         stage = Stage(project=project, kind=kind, position=position)
         if kind == StageKind.IDEATION:
             stage.status, stage.actual_start = StageStatus.IN_PROGRESS, today
-        _save_with_author(stage, by)
-    _record(project, EventKind.CREATED, by, reason=summary or "Project created.")
+        _save_with_author(stage, by, at)
+    _record(project, EventKind.CREATED, by, reason=summary or "Project created.", at=at)
     refresh(project)
     return project
 
 
 @transaction.atomic
-def document_save(*, instance: Model, fields: dict[str, Any], expected_version: int, by) -> Model:
+def document_save(
+    *,
+    instance: Model,
+    fields: dict[str, Any],
+    expected_version: int,
+    by,
+    at: datetime.datetime | None = None,
+) -> Model:
     """Save `fields` onto a versioned section, unless someone saved it since `expected_version`.
 
     The row is re-read under a lock (SQLite's IMMEDIATE transactions serialise writers the same
@@ -91,7 +113,7 @@ def document_save(*, instance: Model, fields: dict[str, Any], expected_version: 
     for name, value in fields.items():
         setattr(current, name, value)
     current.version += 1
-    _save_with_author(current, by)
+    _save_with_author(current, by, at)
     _refresh_if_summarised(current)
     return current
 
@@ -118,31 +140,39 @@ def document_delete(*, instance: Model, expected_version: int, by) -> None:
     _refresh_if_summarised(current)
 
 
-def criterion_add(*, project: Project, fields: dict[str, Any], by) -> SuccessCriterion:
+def criterion_add(
+    *, project: Project, fields: dict[str, Any], by, at: datetime.datetime | None = None
+) -> SuccessCriterion:
     last = project.criteria.aggregate(last=Max("position"))["last"]
     criterion = SuccessCriterion(project=project, position=(last or 0) + 1, **fields)
-    _save_with_author(criterion, by)
+    _save_with_author(criterion, by, at)
     return criterion
 
 
-def risk_add(*, project: Project, fields: dict[str, Any], by) -> Risk:
+def risk_add(
+    *, project: Project, fields: dict[str, Any], by, at: datetime.datetime | None = None
+) -> Risk:
     risk = Risk(project=project, **fields)
-    _save_with_author(risk, by)
+    _save_with_author(risk, by, at)
     refresh(project)
     return risk
 
 
-def exit_criterion_add(*, stage: Stage, text: str, by) -> ExitCriterion:
+def exit_criterion_add(
+    *, stage: Stage, text: str, by, at: datetime.datetime | None = None
+) -> ExitCriterion:
     last = stage.exit_criteria.aggregate(last=Max("position"))["last"]
     item = ExitCriterion(stage=stage, text=text, position=(last or 0) + 1)
-    _save_with_author(item, by)
+    _save_with_author(item, by, at)
     return item
 
 
-def exit_criterion_set_done(*, item: ExitCriterion, done: bool, by) -> ExitCriterion:
+def exit_criterion_set_done(
+    *, item: ExitCriterion, done: bool, by, at: datetime.datetime | None = None
+) -> ExitCriterion:
     if item.done != done:
         item.done = done
-        _save_with_author(item, by)
+        _save_with_author(item, by, at)
     return item
 
 
@@ -152,7 +182,9 @@ def exit_criterion_delete(*, item: ExitCriterion, by) -> None:
 
 
 @transaction.atomic
-def project_move_to_stage(*, project: Project, to_stage: str, by, reason: str) -> ProjectEvent:
+def project_move_to_stage(
+    *, project: Project, to_stage: str, by, reason: str, at: datetime.datetime | None = None
+) -> ProjectEvent:
     """Move an active project to another stage, forward or back, and log who, when and why."""
     project = Project.objects.select_for_update().get(pk=project.pk)
     if not project.is_active:
@@ -161,7 +193,7 @@ def project_move_to_stage(*, project: Project, to_stage: str, by, reason: str) -
         raise DecisionError("The project is already in that stage.")
     if not reason.strip():
         raise DecisionError("Say why the project moves, so the decision log explains it.")
-    today = timezone.localdate()
+    today = timezone.localdate(at)
     stages = {stage.kind: stage for stage in project.stages.all()}
     leaving, entering = stages[project.stage], stages[to_stage]
     forward = entering.position > leaving.position
@@ -169,20 +201,20 @@ def project_move_to_stage(*, project: Project, to_stage: str, by, reason: str) -
         # Stages passed over on the way are finished as far as this project is concerned.
         for stage in stages.values():
             if leaving.position <= stage.position < entering.position:
-                _finish_stage(stage, today, by)
+                _finish_stage(stage, today, by, at)
     else:
         leaving.status = StageStatus.NOT_STARTED
         leaving.version += 1
-        _save_with_author(leaving, by)
+        _save_with_author(leaving, by, at)
     entering.status = StageStatus.IN_PROGRESS
     entering.actual_start = entering.actual_start or today
     entering.actual_end = None
     entering.version += 1
-    _save_with_author(entering, by)
+    _save_with_author(entering, by, at)
 
     from_stage = project.stage
     project.stage = to_stage
-    _save_with_author(project, by)
+    _save_with_author(project, by, at)
     refresh(project)
     return _record(
         project,
@@ -191,22 +223,27 @@ def project_move_to_stage(*, project: Project, to_stage: str, by, reason: str) -
         reason=reason.strip(),
         from_stage=from_stage,
         to_stage=to_stage,
+        at=at,
     )
 
 
-def _finish_stage(stage: Stage, today: datetime.date, by) -> None:
+def _finish_stage(
+    stage: Stage, today: datetime.date, by, at: datetime.datetime | None = None
+) -> None:
     stage.status = StageStatus.DONE
     stage.actual_start = stage.actual_start or today
     stage.actual_end = stage.actual_end or today
     stage.version += 1
-    _save_with_author(stage, by)
+    _save_with_author(stage, by, at)
 
 
 SHIPPABLE_FROM = {StageKind.TECH_TRANSFER, StageKind.MONITORING}
 
 
 @transaction.atomic
-def project_ship(*, project: Project, by, note: str) -> ProjectEvent:
+def project_ship(
+    *, project: Project, by, note: str, at: datetime.datetime | None = None
+) -> ProjectEvent:
     """The project is live: it stays in Monitoring, and its status becomes shipped."""
     project = Project.objects.select_for_update().get(pk=project.pk)
     if not project.is_active:
@@ -223,22 +260,22 @@ def project_ship(*, project: Project, by, note: str) -> ProjectEvent:
             "Before shipping, say how the live model will be watched: add at least one "
             "success criterion to watch on the project's monitoring page."
         )
-    today = timezone.localdate()
+    today = timezone.localdate(at)
     from_stage = project.stage
     if project.stage == StageKind.TECH_TRANSFER:
         stages = {stage.kind: stage for stage in project.stages.all()}
-        _finish_stage(stages[StageKind.TECH_TRANSFER], today, by)
+        _finish_stage(stages[StageKind.TECH_TRANSFER], today, by, at)
         monitoring = stages[StageKind.MONITORING]
         monitoring.status = StageStatus.IN_PROGRESS
         monitoring.actual_start = monitoring.actual_start or today
         monitoring.version += 1
-        _save_with_author(monitoring, by)
+        _save_with_author(monitoring, by, at)
         project.stage = StageKind.MONITORING
     project.status = ProjectStatus.SHIPPED
-    project.ended_at = timezone.now()
+    project.ended_at = at or timezone.now()
     project.ended_stage = from_stage
     project.end_note = note.strip()
-    _save_with_author(project, by)
+    _save_with_author(project, by, at)
     refresh(project)
     return _record(
         project,
@@ -247,11 +284,14 @@ def project_ship(*, project: Project, by, note: str) -> ProjectEvent:
         reason=note.strip(),
         from_stage=from_stage,
         to_stage=project.stage,
+        at=at,
     )
 
 
 @transaction.atomic
-def project_stop(*, project: Project, by, stop_reason: str, note: str) -> ProjectEvent:
+def project_stop(
+    *, project: Project, by, stop_reason: str, note: str, at: datetime.datetime | None = None
+) -> ProjectEvent:
     """Stop the project where it stands, with a reason from the fixed list."""
     project = Project.objects.select_for_update().get(pk=project.pk)
     if not project.is_active:
@@ -262,15 +302,15 @@ def project_stop(*, project: Project, by, stop_reason: str, note: str) -> Projec
         raise DecisionError('With "Other", say in a sentence why the project stops.')
     # The stage the project stopped in ends today, so the timeline shows where it stopped.
     current = project.stages.get(kind=project.stage)
-    current.actual_end = timezone.localdate()
+    current.actual_end = timezone.localdate(at)
     current.version += 1
-    _save_with_author(current, by)
+    _save_with_author(current, by, at)
     project.status = ProjectStatus.STOPPED
-    project.ended_at = timezone.now()
+    project.ended_at = at or timezone.now()
     project.ended_stage = project.stage
     project.stop_reason = stop_reason
     project.end_note = note.strip()
-    _save_with_author(project, by)
+    _save_with_author(project, by, at)
     refresh(project)
     return _record(
         project,
@@ -279,6 +319,7 @@ def project_stop(*, project: Project, by, stop_reason: str, note: str) -> Projec
         reason=note.strip() or StopReason(stop_reason).label,
         from_stage=project.stage,
         stop_reason=stop_reason,
+        at=at,
     )
 
 

@@ -45,6 +45,7 @@ from ..models import (
     SuccessCriterion,
     WatchedSeries,
 )
+from ..revisions import save_revision
 from ..selectors.monitoring import (
     grace,
     is_breach,
@@ -63,15 +64,19 @@ class MonitoringError(ValueError):
 
 
 @transaction.atomic
-def watched_series_add(*, project: Project, fields: dict[str, Any], by) -> WatchedSeries:
+def watched_series_add(
+    *, project: Project, fields: dict[str, Any], by, at: datetime.datetime | None = None
+) -> WatchedSeries:
+    """Watch a criterion in production, from `at` (default now) unless `fields` say since when."""
     criterion: SuccessCriterion = fields["criterion"]
     if criterion.project_id != project.pk:
         raise MonitoringError("Pick one of this project's success criteria.")
     if WatchedSeries.objects.filter(criterion=criterion).exists():
         raise MonitoringError(f"“{criterion.name}” is already watched; edit it instead.")
+    if at is not None:
+        fields = {"watched_since": at} | fields
     series = WatchedSeries(project=project, **fields)
-    series._history_user = by  # read by django-simple-history for the revision's author
-    series.save()
+    save_revision(series, by=by, at=at)
     return series
 
 
@@ -86,22 +91,26 @@ def watched_series_save(
 
 @transaction.atomic
 def monitoring_plan_save(
-    *, project: Project, fields: dict[str, Any], expected_version: int | None, by
+    *,
+    project: Project,
+    fields: dict[str, Any],
+    expected_version: int | None,
+    by,
+    at: datetime.datetime | None = None,
 ) -> MonitoringPlan:
     """Save the plan, creating it on the first save (`expected_version` None: the editor saw no
     plan). EditConflict when someone saved or created it since."""
     plan = MonitoringPlan.objects.filter(project=project).first()
     if plan is not None:
         return document_save(
-            instance=plan, fields=fields, expected_version=expected_version or 0, by=by
+            instance=plan, fields=fields, expected_version=expected_version or 0, by=by, at=at
         )
     if expected_version not in (None, 1):
         raise EditConflict(None)
     plan = MonitoringPlan(project=project, **fields)
-    plan._history_user = by  # read by django-simple-history for the revision's author
     try:
         with transaction.atomic():
-            plan.save()
+            save_revision(plan, by=by, at=at)
     except IntegrityError:  # someone created it at the same moment
         raise EditConflict(MonitoringPlan.objects.get(project=project)) from None
     return plan

@@ -12,9 +12,9 @@ from django.utils import timezone
 from accounts.models import Membership, Team, User
 from demos.models import Dataset, Demo, Example, Feedback, JobStatus, ShareLink, UploadJob
 from demos.queries import dataset_bands
-from demos.seed import SPECS
 from demos.services import agreement_by_band
-from lifecycle.demo_data import DEMO_LOGINS, DEMO_PASSWORD, LOGS, PROJECTS
+from devdata.portfolio import DEMO_LOGINS, DEMO_PASSWORD, LOGS, PROJECTS
+from devdata.portfolio import DEMOS as SPECS
 from lifecycle.models import (
     Alert,
     Charter,
