@@ -112,25 +112,28 @@ def test_healthz_only_reads(anonymous):
     assert anonymous.post("/healthz").status_code == 405
 
 
-def test_healthz_is_503_when_the_database_is_down(tmp_path):
-    """A process whose DATABASE_URL points at a PostgreSQL that is not running."""
-    env = {
-        **os.environ,
-        "WAYPOINT_DEV": "1",
-        "DATABASE_URL": closed_port_url().replace("redis://", "postgres://u@") + "x",
-    }
+def healthz_in_a_process(database_url: str) -> dict:
+    """/healthz answered by a fresh process whose DATABASE_URL is `database_url`: its status,
+    how long it took and its body."""
+    env = {**os.environ, "WAYPOINT_DEV": "1", "DATABASE_URL": database_url}
     probe = (
-        "import django, json; django.setup(); from django.test import Client; "
-        "r = Client().get('/healthz', HTTP_HOST='localhost'); "
-        "print(json.dumps({'status': r.status_code, 'body': r.json()}))"
+        "import django, json, time; django.setup(); from django.test import Client; "
+        "t = time.monotonic(); r = Client().get('/healthz', HTTP_HOST='localhost'); "
+        "print(json.dumps({'status': r.status_code, 'took': time.monotonic() - t, "
+        "'body': r.json()}))"
     )
     result = subprocess.run(  # noqa: S603 - fixed arguments, no shell
         [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True,
         timeout=60,
     )  # fmt: skip
-
     assert result.returncode == 0, result.stderr
-    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_healthz_is_503_when_the_database_is_down():
+    """A process whose DATABASE_URL points at a PostgreSQL that is not running."""
+    answer = healthz_in_a_process(closed_port_url().replace("redis://", "postgres://u@") + "x")
+
     assert answer["status"] == 503
     assert answer["body"]["database"] == {"ok": False, "error": "not reachable (OperationalError)"}
     assert answer["body"]["broker"]["ok"] is True
@@ -140,24 +143,8 @@ def test_healthz_gives_up_on_a_database_that_never_answers():
     """A PostgreSQL address that accepts the connection and then says nothing (a hung host):
     the connect timeout (DATABASE_CONNECT_TIMEOUT, 2 s) bounds the probe's wait."""
     with hung_redis() as url:  # a listener that accepts and never answers
-        env = {
-            **os.environ,
-            "WAYPOINT_DEV": "1",
-            "DATABASE_URL": url.replace("redis://", "postgres://u@") + "x",
-        }
-        probe = (
-            "import django, json, time; django.setup(); from django.test import Client; "
-            "t = time.monotonic(); r = Client().get('/healthz', HTTP_HOST='localhost'); "
-            "print(json.dumps({'status': r.status_code, 'took': time.monotonic() - t, "
-            "'body': r.json()}))"
-        )
-        result = subprocess.run(  # noqa: S603 - fixed arguments, no shell
-            [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True,
-            timeout=60,
-        )  # fmt: skip
+        answer = healthz_in_a_process(url.replace("redis://", "postgres://u@") + "x")
 
-    assert result.returncode == 0, result.stderr
-    answer = json.loads(result.stdout.strip().splitlines()[-1])
     assert answer["status"] == 503
     assert answer["body"]["database"]["ok"] is False
     assert answer["took"] < 4

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from api.services import api_token_create
+from demos.services import demo_create
 from tests.factories import add_criterion
 
 
@@ -96,3 +97,14 @@ def minutes(project, owner):
 
 def url(project, suffix: str = "") -> str:
     return f"/api/v1/projects/{project.slug}{suffix}"
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploads land in the test's own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def demo(project, owner):
+    return demo_create(project=project, title="Which tickets are urgent?", by=owner)

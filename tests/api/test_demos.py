@@ -19,16 +19,6 @@ GOOD_CSV = (
 )
 
 
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def demo(project, owner):
-    return demo_create(project=project, title="Which tickets are urgent?", by=owner)
-
-
 @pytest.fixture
 def run_tasks(django_capture_on_commit_callbacks):
     """Tasks are queued on commit; run them (eagerly) at the end of the block."""

@@ -24,16 +24,6 @@ def scores_csv(scores) -> bytes:
 SHIFTED = scores_csv(RNG.beta(5, 2, 300))  # production scores far from v3's
 
 
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def demo(project, owner):
-    return demo_create(project=project, title="Which tickets are urgent?", by=owner)
-
-
 @pytest.fixture
 def v3(demo):
     return make_dataset(demo, RNG.beta(2, 5, 400).tolist(), version="v3")
