@@ -141,7 +141,7 @@ def chore_send(task: Task, *args, key: str) -> None:
 
 def _chore(task: Task, args: tuple, key: str) -> None:
     if runs_in_process():
-        task.apply(args=args)
+        _run_here(task, args, key)
         return
     try:
         if not _chore_marks().set(f"chore:{key}", 1, nx=True, ex=CHORE_QUEUED_SECONDS):
@@ -149,7 +149,24 @@ def _chore(task: Task, args: tuple, key: str) -> None:
         task.apply_async(args=args, ignore_result=True, retry=False)
     except (redis.RedisError, BrokerError):
         log.warning("Broker unreachable: running %s%r in-process", task.name, args)
-        task.apply(args=args)
+        _run_here(task, args, key)
+
+
+_ran_here: dict[str, float] = {}
+
+
+def _run_here(task: Task, args: tuple, key: str) -> None:
+    """Run the chore's function in this process, at most once per CHORES_IN_PROCESS_EVERY
+    seconds per chore: a script storing a reading a millisecond would otherwise pay for a
+    catch-up each time (measured: 0.8 ms a reading alone, 3 to 7 ms with a catch-up through
+    Celery's eager path). What a skipped run leaves behind is picked up by the next one; the
+    chore must not mind (derived data readers cope with a short backlog)."""
+    every = settings.CHORES_IN_PROCESS_EVERY
+    now = time.monotonic()
+    if every and now - _ran_here.get(key, float("-inf")) < every:
+        return
+    _ran_here[key] = now
+    task.run(*args)
 
 
 def chore_started(key: str) -> None:

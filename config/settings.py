@@ -229,6 +229,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.2,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Chores (config.jobs.chore_send) run in-process without a broker at most this often each.
+CHORES_IN_PROCESS_EVERY = env.float("CHORES_IN_PROCESS_EVERY", default=5.0)
 # The ping before queueing a job (config/jobs.py) and /healthz's broker check.
 BROKER_PING_TIMEOUT = env.float("BROKER_PING_TIMEOUT", default=1.0)
 CELERY_TIMEZONE = TIME_ZONE

@@ -27,6 +27,12 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def chores_run_every_time(settings):
+    """In-process chores run at most every few seconds in a server; tests want each one now."""
+    settings.CHORES_IN_PROCESS_EVERY = 0
+
+
 @pytest.fixture
 def owner(db):
     return make_user("olivia", first_name="Olivia", last_name="Owner")

@@ -22,7 +22,7 @@ class Chore:
     def apply_async(self, args, **options):
         self.calls.append(("queued", args))
 
-    def apply(self, args):
+    def run(self, *args):
         self.calls.append(("here", args))
 
 
@@ -69,3 +69,16 @@ def test_without_a_broker_a_chore_runs_in_process(django_capture_on_commit_callb
     with django_capture_on_commit_callbacks(execute=True):
         chore_send(chore, 7, key="rollups:7")
     assert chore.calls == [("here", (7,))]
+
+
+@pytest.mark.django_db
+def test_in_process_a_chore_runs_at_most_once_per_interval(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.CHORES_IN_PROCESS_EVERY = 60
+    chore = Chore()
+    with django_capture_on_commit_callbacks(execute=True):
+        chore_send(chore, 9, key="rollups:9")
+        chore_send(chore, 9, key="rollups:9")
+        chore_send(chore, 10, key="rollups:10")
+    assert chore.calls == [("here", (9,)), ("here", (10,))]
