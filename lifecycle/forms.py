@@ -38,7 +38,7 @@ class VersionedForm(forms.ModelForm):
             self.fields["version"].required = False
 
     def changed_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
+        return {name: self.cleaned_data[name] for name in self._meta.fields or ()}
 
 
 class CharterForm(VersionedForm):
@@ -358,6 +358,8 @@ class TimeboxForm(VersionedForm):
 
 class ReadingForm(forms.Form):
     """One metric reading of a success criterion, measured by an experiment."""
+
+    experiment_pk: int  # set by the log view: the experiment this form adds readings to
 
     criterion = forms.TypedChoiceField(
         coerce=int,

@@ -4,7 +4,7 @@ demos.services.processing.upload_process in a worker)."""
 from functools import partial
 from pathlib import Path
 
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 
 from accounts.models import User
 from config import jobs
@@ -17,7 +17,7 @@ from .processing import Columns, upload_not_queued
 def save_upload(
     *,
     demo: Demo,
-    uploaded: UploadedFile,
+    uploaded: File,
     model_version: str,
     columns: Columns,
     by: User,

@@ -110,7 +110,7 @@ def demo_page_context(request, access: DemoAccess, **extra) -> dict:
             )
         )
         for link in links:
-            link.absolute_url = request.build_absolute_uri(link.get_absolute_url())
+            link.absolute_url = request.build_absolute_uri(link.get_absolute_url())  # type: ignore[attr-defined]  # for the template
         context.update(
             edit_form=DemoEditForm.of(demo),
             links=links,
@@ -123,7 +123,7 @@ def demo_page_context(request, access: DemoAccess, **extra) -> dict:
             ),
             has_criteria=demo.project.criteria.exists(),
         )
-        if "preview" not in extra:
+        if "preview" not in extra and demo.scale is not None:  # demo_create gives it one
             context["preview"] = scale_preview(
                 demo, demo.scale.kind, rows_of_scale(demo.scale), datasets
             )
