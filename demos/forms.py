@@ -213,7 +213,7 @@ class FeedbackForm(forms.Form):
 
 
 class AgreementReadingForm(forms.Form):
-    criterion: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+    criterion: "forms.ModelChoiceField[Any]" = forms.ModelChoiceField(
         queryset=None, label="Record as a reading of", empty_label=None
     )
     band = forms.ChoiceField(label="Agreement of", required=False)
