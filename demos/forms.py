@@ -167,7 +167,8 @@ class UploadForm(forms.Form):
         return version
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what clean() returns, typed
         classes = data["class_columns"] = _names(data.get("class_columns", ""))
         data["display_columns"] = _names(data.get("display_columns", ""))
         # (add_error removes the field from cleaned_data: decide from the local names.)

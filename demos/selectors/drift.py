@@ -12,6 +12,7 @@ is loaded, so a million-row dataset costs the same 27 queries as a small one.
 """
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -218,7 +219,7 @@ class BandRow:
     live_width: float
 
 
-def band_rows(bins: list[list[float]]) -> list[BandRow]:
+def band_rows(bins: Sequence[Sequence[float]]) -> list[BandRow]:
     """Rows for drawing bins (from Drift.bins or Dataset.drift_bins) as a table of bars."""
     largest = max((max(b[2], b[3]) for b in bins), default=0) or 1
     return [
