@@ -35,7 +35,8 @@ def insert_rows(table: str, columns: Sequence[str], rows: list[tuple]) -> None:
             for values in converted:
                 for i in moments:
                     values[i] = sqlite_datetime(values[i], zone)
-            rows = [tuple(values) for values in converted]
+            insert_sqlite(cursor, table, columns, converted, placeholder="%s")
+            return
         insert_sqlite(cursor, table, columns, rows, placeholder="%s")
 
 
