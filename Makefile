@@ -28,11 +28,13 @@ run: $(INSTALLED)
 	@echo "Waypoint is starting at http://127.0.0.1:$(PORT)/"
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-## Lint, format check, and the whole suite with its own PostgreSQL, Redis, Celery worker and
-## Chromium (installed with apt-get when missing). Pass ARGS="tests/x.py -k y" for a subset.
+## Lint, format check, type check (mypy), and the whole suite with its own PostgreSQL, Redis,
+## Celery worker and Chromium (installed with apt-get when missing). Pass ARGS="tests/x.py -k y"
+## for a subset.
 test: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(DEV_ENV) $(BIN)/mypy
 	$(DEV_ENV) $(BIN)/lint-imports --no-cache
 	$(TEST_ENV) $(BIN)/python scripts/with_services.py $(BIN)/pytest $(ARGS)
 
@@ -45,6 +47,7 @@ bench: $(INSTALLED)
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(DEV_ENV) $(BIN)/mypy
 	$(DEV_ENV) $(BIN)/lint-imports --no-cache
 
 format: $(INSTALLED)
@@ -60,4 +63,4 @@ beat: $(INSTALLED)
 	$(DEV_ENV) $(BIN)/celery -A config beat --loglevel=INFO
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache

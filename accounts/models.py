@@ -5,7 +5,7 @@ from django.db import models
 class User(AbstractUser):
     """A Waypoint user. Portfolio managers hold the `accounts.view_all_projects` permission."""
 
-    class Meta(AbstractUser.Meta):
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]  # not in django-stubs
         swappable = "AUTH_USER_MODEL"
         permissions = [("view_all_projects", "Can see every project read-only (portfolio manager)")]
 
@@ -21,7 +21,9 @@ class User(AbstractUser):
 class Team(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
-    members = models.ManyToManyField(User, through="Membership", related_name="teams")
+    members: "models.ManyToManyField[User, Membership]" = models.ManyToManyField(
+        User, through="Membership", related_name="teams"
+    )
 
     class Meta:
         ordering = ["name"]

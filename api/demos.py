@@ -9,7 +9,7 @@ and refuse the same things; processing runs as a background job that the client 
 import hashlib
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from ninja import Header, Router, Status
@@ -28,6 +28,7 @@ from demos.services.uploads import save_upload
 from lifecycle.access import get_project_for_editor
 
 from .idempotency import run_idempotently
+from .requests import AuthedRequest
 from .schemas import (
     BandOut,
     DatasetLiveOut,
@@ -93,7 +94,7 @@ def _replay_header(response: HttpResponse, replayed: bool) -> None:
     summary="Create a demo",
 )
 def demo_new(
-    request: HttpRequest,
+    request: AuthedRequest,
     slug: str,
     payload: DemoIn,
     response: HttpResponse,
@@ -137,7 +138,7 @@ def _file_sha256(uploaded) -> str:
     return digest.hexdigest()
 
 
-def _read_multipart(request: HttpRequest):
+def _read_multipart(request: AuthedRequest):
     """request.POST and request.FILES, or a 4xx saying what is wrong with the body."""
     if request.content_type != "multipart/form-data":
         raise HttpError(
@@ -169,7 +170,7 @@ def _form_errors(form: UploadForm) -> tuple[int, str, list[dict]]:
     decisive.append(("model_version", "duplicate", 409))
     for field, code, status in decisive:
         if form.has_error(field, code):
-            return status, form.errors[field][0], errors
+            return status, str(form.errors[field][0]), errors
     status = 422
     detail = "; ".join(f"{e['loc'][1]}: {e['msg']}" for e in errors[:3])
     return status, detail, errors
@@ -242,7 +243,7 @@ UPLOAD_BODY = {
     openapi_extra=UPLOAD_BODY,
 )
 def dataset_upload(
-    request: HttpRequest,
+    request: AuthedRequest,
     demo_id: int,
     response: HttpResponse,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
@@ -329,7 +330,7 @@ class _Refused(Exception):
     summary="Follow an upload job",
     url_name="job_read",
 )
-def job_read(request: HttpRequest, job_id: int):
+def job_read(request: AuthedRequest, job_id: int):
     """Poll until `status` is succeeded (then `dataset` holds the stored rows) or failed (then
     `error` sums up and `problems` lists every problem with its column and file lines). An
     upload sent with `live_of` says in `live` whether it is marked as live traffic, with its
@@ -349,7 +350,7 @@ def job_read(request: HttpRequest, job_id: int):
     job_live = job.live
     return JobOut(
         id=job.pk,
-        status=job.status,
+        status=job.status,  # type: ignore[arg-type]  # a JobStatus value, as the schema lists
         progress=job.progress,
         error=job.error,
         problems=[_problem_out(p) for p in job.problems],
@@ -361,7 +362,7 @@ def job_read(request: HttpRequest, job_id: int):
         warnings=[_problem_out(w) for w in job.warnings],
         live=JobLiveOut(
             live_of=job_live.live_of,
-            state=job_live.state,
+            state=job_live.state,  # type: ignore[arg-type]  # a JobLiveState value
             message=job_live.message,
             drift=_drift_out(job_live.dataset) if job_live.dataset else None,
         )
@@ -380,11 +381,12 @@ def _problem_out(problem: dict) -> ProblemOut:
 
 def _drift_out(dataset: Dataset) -> DriftOut | None:
     """The drift stored on a live dataset (`live_of` loaded), or None."""
-    if dataset.live_of is None or dataset.drift_psi is None:
+    # The write that marks a dataset stores its PSI and when together.
+    if dataset.live_of is None or dataset.drift_psi is None or dataset.drift_checked_at is None:
         return None
     return DriftOut(
         psi=dataset.drift_psi,
-        level=dataset.drift_level,
+        level=dataset.drift_level,  # type: ignore[arg-type]  # a DriftLevel value
         words=drift_words(dataset.drift_psi, version=dataset.live_of.model_version)[1],
         checked_at=dataset.drift_checked_at,
     )
@@ -424,7 +426,7 @@ LIVE_PATH = "/demos/{demo_id}/datasets/{dataset_id}/live"
     response={200: DatasetLiveOut, 422: ErrorOut, **ERRORS},
     summary="Mark a dataset as live traffic",
 )
-def dataset_live_mark(request: HttpRequest, demo_id: int, dataset_id: int, payload: LiveIn):
+def dataset_live_mark(request: AuthedRequest, demo_id: int, dataset_id: int, payload: LiveIn):
     """Mark the dataset as live traffic served by the model version `live_of` (another ready
     version of the same demo, not live traffic itself, of the same kind), and measure its drift
     from that version: the answer holds the PSI and its level in words. Marking it again with
@@ -440,7 +442,7 @@ def dataset_live_mark(request: HttpRequest, demo_id: int, dataset_id: int, paylo
     response={200: DatasetLiveOut, **ERRORS},
     summary="Unmark live traffic",
 )
-def dataset_live_unmark(request: HttpRequest, demo_id: int, dataset_id: int):
+def dataset_live_unmark(request: AuthedRequest, demo_id: int, dataset_id: int):
     """The dataset is no longer live traffic: its link to the version serving it and its drift
     are cleared (monitoring stops watching it). A dataset that was not marked stays as it is.
     Editors and owners only."""

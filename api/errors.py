@@ -4,6 +4,7 @@ Validation errors add `errors`: each problem with its location, as pydantic repo
 """
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -155,15 +156,19 @@ def install_error_handlers(api: NinjaAPI) -> None:
             "(readings: at most 1000 per call).",
         )
 
-    api.add_exception_handler(ValidationError, on_validation_error)
-    api.add_exception_handler(HttpError, on_http_error)
-    api.add_exception_handler(AuthenticationError, on_authentication_error)
-    api.add_exception_handler(Http404, on_not_found)
-    api.add_exception_handler(PermissionDenied, on_forbidden)
-    api.add_exception_handler(LogError, on_unprocessable)
-    api.add_exception_handler(BadWeek, on_unprocessable)
-    api.add_exception_handler(LiveError, on_unprocessable)
-    api.add_exception_handler(RequestDataTooBig, on_too_big)
+    handlers: list[tuple[type[Exception], Callable[..., HttpResponse]]] = [
+        (ValidationError, on_validation_error),
+        (HttpError, on_http_error),
+        (AuthenticationError, on_authentication_error),
+        (Http404, on_not_found),
+        (PermissionDenied, on_forbidden),
+        (LogError, on_unprocessable),
+        (BadWeek, on_unprocessable),
+        (LiveError, on_unprocessable),
+        (RequestDataTooBig, on_too_big),
+    ]
+    for exception, handler in handlers:
+        api.add_exception_handler(exception, handler)
 
 
 def endpoint_not_found(request: HttpRequest) -> HttpResponse:

@@ -13,26 +13,27 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Schema
 from ninja.errors import HttpError
+from pydantic import BaseModel
 
 from .models import IdempotencyRecord
+from .requests import AuthedRequest
 from .services import IDEMPOTENCY_WINDOW
 
 MAX_KEY_LENGTH = 255
 
 
 def run_idempotently(
-    request: HttpRequest,
+    request: AuthedRequest,
     *,
     key: str | None,
-    payload: Schema,
+    payload: BaseModel | None,
     work: Callable[[], tuple[int, dict[str, Any]]],
 ) -> tuple[int, dict[str, Any], bool]:
-    """Run `work` (→ status, JSON body) once per key; returns (status, body, replayed)."""
-    if key is None:
+    """Run `work` (→ status, JSON body) once per key; returns (status, body, replayed).
+    `payload` is what a replay must match (None only without a key)."""
+    if key is None or payload is None:
         return (*work(), False)
     key = key.strip()
     if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():

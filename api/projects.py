@@ -7,7 +7,7 @@ see is a 404, a write without the right is a 403.
 import re
 
 from django.db.models import OuterRef, Subquery
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from ninja import Header, Query, Router, Status
 from ninja.errors import HttpError
@@ -24,6 +24,7 @@ from lifecycle.services import EditConflict, document_save
 from lifecycle.weeks import parse_week, week_label, week_start
 
 from .idempotency import run_idempotently
+from .requests import AuthedRequest
 from .schemas import (
     CharterOut,
     CharterPatchIn,
@@ -71,7 +72,7 @@ def _summaries(user):
 
 @router.get("", response={200: ProjectListOut, **ERRORS}, summary="List your projects")
 def project_list(
-    request: HttpRequest,
+    request: AuthedRequest,
     limit: int = Query(DEFAULT_PAGE, ge=1, le=MAX_PAGE),
     offset: int = Query(0, ge=0, le=2**31 - 1),
 ):
@@ -105,7 +106,7 @@ def _project_out(project: Project) -> ProjectOut:
         likelihood=LikelihoodOut(
             value=timebox.likelihood, reason=timebox.likelihood_reason, week=timebox.week
         )
-        if timebox
+        if timebox and timebox.likelihood is not None  # latest_likelihood: always set
         else None,
         last_log_at=last_log_at(project),
         criteria=[
@@ -117,8 +118,9 @@ def _project_out(project: Project) -> ProjectOut:
                 baseline=c.baseline,
                 target=c.target,
                 direction=c.direction,
+                # Value and time come from the same reading: both or neither.
                 latest=LatestReadingOut(value=c.latest_value, at=c.latest_at)
-                if c.latest_at is not None
+                if c.latest_at is not None and c.latest_value is not None
                 else None,
             )
             for c in criteria_with_latest_reading(project)
@@ -132,7 +134,7 @@ def _project_out(project: Project) -> ProjectOut:
 
 
 @router.get("/{slug:slug}", response={200: ProjectOut, **ERRORS}, summary="Read a project")
-def project_read(request: HttpRequest, slug: str, response: HttpResponse):
+def project_read(request: AuthedRequest, slug: str, response: HttpResponse):
     """Stage, status, likelihood, criteria with their latest readings, the charter and the
     project's demos.
 
@@ -160,7 +162,7 @@ def _version_from_if_match(value: str | None) -> int | None:
     summary="Change the charter",
 )
 def project_update(
-    request: HttpRequest,
+    request: AuthedRequest,
     slug: str,
     payload: CharterPatchIn,
     response: HttpResponse,
@@ -193,7 +195,7 @@ def project_update(
             by=request.auth,
         )
     except EditConflict as conflict:
-        current = conflict.current.version if conflict.current else 0
+        current = conflict.current.version if isinstance(conflict.current, Charter) else 0
         return Status(
             409,
             ConflictOut(
@@ -238,7 +240,7 @@ def _experiment_out(experiment: Experiment) -> ExperimentOut:
     summary="Add an experiment to a week",
 )
 def experiment_create(
-    request: HttpRequest,
+    request: AuthedRequest,
     slug: str,
     payload: ExperimentIn,
     response: HttpResponse,
@@ -281,7 +283,7 @@ def experiment_create(
     response={201: ReadingsCreatedOut, 413: ErrorOut, 422: ErrorOut, **ERRORS},
     summary="Add metric readings in a batch",
 )
-def readings_create(request: HttpRequest, slug: str, payload: ReadingsIn):
+def readings_create(request: AuthedRequest, slug: str, payload: ReadingsIn):
     """Store up to 1000 readings of the project's success criteria: all of them, or none."""
     project_id = project_id_for_editor(request.auth, slug)
     created = readings_add_to_project(project_id, _reading_inputs(payload.readings), request.auth)

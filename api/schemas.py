@@ -146,13 +146,14 @@ class CharterPatchIn(Input):
     """Only the fields sent change. `version` is the charter version you read (or If-Match)."""
 
     version: int | None = Field(default=None, strict=True, ge=1)
-    # str, not str | None: null is an error ("send an empty string to clear a field").
-    problem: str = Field(default=None)
-    audience: str = Field(default=None)
-    value: str = Field(default=None)
-    behaviour_change: str = Field(default=None)
-    delivery: str = Field(default=None)
-    constraints: str = Field(default=None)
+    # str, not str | None: null is an error ("send an empty string to clear a field"); the
+    # None default only marks a field not sent, which mypy cannot tell from a null.
+    problem: str = Field(default=None)  # type: ignore[assignment]
+    audience: str = Field(default=None)  # type: ignore[assignment]
+    value: str = Field(default=None)  # type: ignore[assignment]
+    behaviour_change: str = Field(default=None)  # type: ignore[assignment]
+    delivery: str = Field(default=None)  # type: ignore[assignment]
+    constraints: str = Field(default=None)  # type: ignore[assignment]
 
     def changed_fields(self) -> dict[str, str]:
         return {

@@ -25,12 +25,12 @@ class DemoAccess:
 
 
 def _get_demo(user, demo_id: int, needed_rank: int, project_slug: str | None) -> DemoAccess:
-    demo = Demo.objects.select_related("project", "project__team", "scale").filter(pk=demo_id)
+    demos = Demo.objects.select_related("project", "project__team", "scale").filter(pk=demo_id)
     if project_slug is not None:
-        demo = demo.filter(project__slug=project_slug)
-    demo = demo.first()
+        demos = demos.filter(project__slug=project_slug)
+    demo = demos.first()
     access = project_access(user, demo.project) if demo else None
-    if access is None:
+    if demo is None or access is None:
         raise Http404("No such demo.")
     if access.rank < needed_rank:
         raise PermissionDenied("Your role on this project does not allow that change.")

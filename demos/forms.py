@@ -1,5 +1,6 @@
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from django import forms
 
@@ -166,7 +167,8 @@ class UploadForm(forms.Form):
         return version
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what clean() returns, typed
         classes = data["class_columns"] = _names(data.get("class_columns", ""))
         data["display_columns"] = _names(data.get("display_columns", ""))
         # (add_error removes the field from cleaned_data: decide from the local names.)
@@ -212,15 +214,15 @@ class FeedbackForm(forms.Form):
 
 
 class AgreementReadingForm(forms.Form):
-    criterion = forms.ModelChoiceField(
+    criterion: "forms.ModelChoiceField[Any]" = forms.ModelChoiceField(
         queryset=None, label="Record as a reading of", empty_label=None
     )
     band = forms.ChoiceField(label="Agreement of", required=False)
 
     def __init__(self, *args, project, bands: list[Band], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["criterion"].queryset = project.criteria.all()
-        self.fields["band"].choices = [("", "All labels")] + [
+        self.fields["criterion"].queryset = project.criteria.all()  # type: ignore[attr-defined]
+        self.fields["band"].choices = [("", "All labels")] + [  # type: ignore[attr-defined]
             (str(index), band.label) for index, band in enumerate(bands)
         ]
 

@@ -268,7 +268,7 @@ class UploadJob(models.Model):
                 f"{what}, so it is not live traffic of {version}.",
                 None,
             )
-        if dataset.live_of_id is None:
+        if dataset.live_of is None:
             return JobLive(
                 version,
                 JobLiveState.NOT_MARKED,

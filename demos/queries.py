@@ -136,9 +136,9 @@ def label_set(dataset: Dataset) -> LabelSet:
         counts = cached_class_counts(dataset)
         labels = [Label(name, name, "#2856c7", "", counts.get(name, 0)) for name in dataset.classes]
         return LabelSet(dataset, "classes", bands, labels)
-    counts = cached_band_counts(dataset, bands)
+    band_counts = cached_band_counts(dataset, bands)
     labels = [
-        Label(str(index), band.label, band.colour, band.description, counts[index])
+        Label(str(index), band.label, band.colour, band.description, band_counts[index])
         for index, band in enumerate(bands)
     ]
     return LabelSet(dataset, dataset.scale.kind, bands, labels)

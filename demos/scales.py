@@ -97,7 +97,7 @@ def _checked_band(item, where: str) -> Band:
     if not COLOUR.match(colour):
         raise ScaleError(f"{where}: the colour must look like #1f7a4d.")
     try:
-        minimum = float(item.get("min"))
+        minimum = float(item.get("min"))  # type: ignore[arg-type]  # None: TypeError, below
     except (TypeError, ValueError):
         raise ScaleError(f"{where}: the threshold must be a number from 0 to 1.") from None
     if not 0 <= minimum <= 1:

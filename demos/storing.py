@@ -130,7 +130,8 @@ def insert_order(scores: np.ndarray) -> np.ndarray:
 
 
 def _store_sqlite(dataset_id, texts, values, total, progress) -> None:
-    if connection.in_atomic_block or connection.is_in_memory_db():
+    # is_in_memory_db() is SQLite's (this is the SQLite path); django-stubs types the base wrapper.
+    if connection.in_atomic_block or connection.is_in_memory_db():  # type: ignore[attr-defined]
         _store_sqlite_one_connection(dataset_id, values, total, progress)
         return
     main = connection.settings_dict["NAME"]
@@ -250,6 +251,7 @@ class _Background:
         raise NotImplementedError
 
     def running(self, wait: float = 1.0) -> bool:
+        assert self._thread is not None, "start() first"
         self._thread.join(wait)
         return self._thread.is_alive()
 
@@ -276,6 +278,7 @@ class _Preparer(_Background):
         self._ready: queue.Queue = queue.Queue(maxsize=self.AHEAD)
 
     def run(self) -> None:
+        assert self.chunks is not None, "a preparer runs only with chunks to make"
         while not self._stop.is_set():
             chunk = self.chunks.next()
             while not self._stop.is_set():
@@ -294,7 +297,7 @@ class _Preparer(_Background):
                 return self._ready.get(timeout=0.5)
             except queue.Empty:
                 self.raise_failure()
-                if not self._thread.is_alive():
+                if self._thread is None or not self._thread.is_alive():
                     self.raise_failure()
                     return []
 

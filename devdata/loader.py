@@ -130,7 +130,8 @@ def _plan_stages(
 ) -> None:
     spans = planned_spans(start, [weeks * 7 for weeks in spec.plan_weeks])
     for stage in project.stages.all():
-        plan = spec.stage_plans.get(stage.kind, DEFAULT_STAGE_PLANS[stage.kind])
+        kind = StageKind(stage.kind)
+        plan = spec.stage_plans.get(kind, DEFAULT_STAGE_PLANS[kind])
         planned_start, planned_end = spans[stage.position]
         services.document_save(
             instance=stage,
@@ -152,8 +153,8 @@ def _plan_stages(
 def _revise(
     project: Project, revision: Revision, users: dict[str, User], today: datetime.date
 ) -> None:
-    model = {"charter": Charter, "stop_rule": StopRule}[revision.document]
-    document = model.objects.get(project=project)
+    models: dict[str, type[Charter] | type[StopRule]] = {"charter": Charter, "stop_rule": StopRule}
+    document = models[revision.document].objects.get(project=project)
     services.document_save(
         instance=document,
         fields=revision.fields,
@@ -182,6 +183,7 @@ def _move(project: Project, move: Move, users: dict[str, User], today: datetime.
 
 
 def _end(project: Project, spec: DemoProject, users: dict[str, User], today: datetime.date) -> None:
+    assert spec.ending is not None  # called for projects that end
     ending: Ending = spec.ending
     project = Project.objects.get(pk=project.pk)
     by = users[ending.by]
@@ -251,6 +253,7 @@ def _tick_current_stage(project: Project, spec: DemoProject, today: datetime.dat
     until = today
     if spec.ending and spec.ending.stop_reason:
         until = days_ago(today, spec.ending.days_ago)
+    assert stage.actual_start is not None and project.owner is not None  # a started stage
     halfway = moment(stage.actual_start + (until - stage.actual_start) / 2, 12)
     for item in list(stage.exit_criteria.filter(done=False)[: spec.current_done]):
         services.exit_criterion_set_done(item=item, done=True, by=project.owner, at=halfway)

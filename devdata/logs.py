@@ -27,7 +27,7 @@ from .dates import moment
 from .portfolio import IDEAS, TEAMS
 from .specs import Anchors, DemoLog, DemoProject, IdeaTemplate
 
-OUTCOME_WEIGHTS = {
+OUTCOME_WEIGHTS: dict[str, int] = {
     Outcome.SUPPORTED: 5,
     Outcome.REFUTED: 3,
     Outcome.INCONCLUSIVE: 2,
@@ -35,7 +35,7 @@ OUTCOME_WEIGHTS = {
 }
 # Prototyping is where the experiments are; data work and productionising take fewer, larger
 # steps, and a live model gets its weekly health check.
-EXPERIMENTS_PER_WEEK = {
+EXPERIMENTS_PER_WEEK: dict[str, list[int]] = {
     StageKind.DATA_COLLECTION: [1, 1, 2],
     StageKind.PROTOTYPING: [1, 2, 2, 3, 2, 4, 1, 2],
     StageKind.TECH_TRANSFER: [1, 1, 2],
@@ -187,7 +187,7 @@ class _LogWriter:
         used.append(idea)
         self.done.add(idea.title)
         weights = {o: OUTCOME_WEIGHTS[o] for o in idea.results}
-        outcome = self.rng.choices(list(weights), weights=list(weights.values()))[0]
+        outcome: str = self.rng.choices(list(weights), weights=list(weights.values()))[0]
         readings: list[tuple[str, float]] = []
         if idea.reads and primary and outcome != Outcome.ABANDONED:
             for name, trend in measured.items():
@@ -258,7 +258,7 @@ class _LogWriter:
             "title": idea.title.format(**fields)[:200],
             "hypothesis": idea.hypothesis.format(**fields),
             "what_was_done": idea.what_was_done.format(**fields),
-            "result": idea.results[outcome].format(**fields),
+            "result": idea.results[outcome].format(**fields),  # type: ignore[index]  # outcome is one of the spec's names
         }
 
     def _anchor_reason(self, monday: datetime.date) -> str:

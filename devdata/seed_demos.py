@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from demos import services
-from demos.models import Dataset, Demo, JobStatus, ShareLink
+from demos.models import Dataset, Demo, JobStatus, ShareLink, Verdict
 from demos.scales import band_index, bands_from_json
 from demos.services.live import dataset_mark_live
 from demos.services.processing import Columns, upload_process
@@ -60,6 +60,7 @@ def _upload(demo: Demo, spec: DemoSpec, version: Version, by) -> Dataset:
         raise RuntimeError(f"Seeding {spec.title!r} failed: {job.error}")
     # The upload path dates a dataset now; the story says when this version was uploaded.
     when = timezone.now() - datetime.timedelta(days=version.days_ago)
+    assert job.dataset_id is not None  # a succeeded job has its dataset
     Dataset.objects.filter(pk=job.dataset_id).update(created_at=when)
     return Dataset.objects.select_related("scale").get(pk=job.dataset_id)
 
@@ -74,7 +75,7 @@ def _feedback(spec: DemoSpec, dataset: Dataset, sources: list[dict], rng: random
             agree = spec.agree_by_band[min(band, len(spec.agree_by_band) - 1)]
             roll = rng.random()
             verdict = "agree" if roll < agree else "unsure" if roll < agree + 0.08 else "disagree"
-            comments = spec.comments.get(verdict, [])
+            comments = spec.comments.get(Verdict(verdict), [])
             comment = rng.choice(comments) if comments and rng.random() < 0.35 else ""
             services.feedback_record(
                 example=example, verdict=verdict, comment=comment, tell=False, **source

@@ -5,9 +5,10 @@ board and project pages, not the history of made-up documents.
 """
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from accounts.models import Role, Team, User
@@ -69,15 +70,16 @@ def seed_synthetic(
             risks.extend(_synthetic_risks(n, project))
             stages.extend(_synthetic_stages(n, project, today))
             events.extend(_synthetic_events(project, today))
-        for model, objects in [
+        batches: list[tuple[type[Model], Sequence[Model]]] = [
             (Charter, charters),
             (StopRule, stop_rules),
             (SuccessCriterion, criteria),
             (Risk, risks),
             (Stage, stages),
             (ProjectEvent, events),
-        ]:
-            model.objects.bulk_create(objects, batch_size=BATCH_SIZE)
+        ]
+        for model, objects in batches:
+            model._default_manager.bulk_create(objects, batch_size=BATCH_SIZE)
         # Built after the stages are saved: the exit criteria need their ids.
         exit_criteria = [item for stage in stages for item in _synthetic_exit_criteria(stage)]
         ExitCriterion.objects.bulk_create(exit_criteria, batch_size=BATCH_SIZE)
@@ -88,7 +90,7 @@ def _synthetic_slug(n: int) -> str:
     return f"{SYNTHETIC_SLUG_PREFIX}{n:04d}"
 
 
-def _team_owner(members: dict[str, str], users: dict[str, User]) -> User:
+def _team_owner(members: Mapping[str, str], users: dict[str, User]) -> User:
     return next(users[name] for name, role in members.items() if role == Role.OWNER)
 
 
@@ -298,6 +300,7 @@ def _synthetic_events(project: Project, today: datetime.date) -> list[ProjectEve
         )
     if project.status != ProjectStatus.ACTIVE:
         kind = EventKind.SHIPPED if project.status == ProjectStatus.SHIPPED else EventKind.STOPPED
+        assert project.ended_at is not None  # set for every ended synthetic project
         events.append(
             ProjectEvent(
                 project=project,
@@ -342,7 +345,7 @@ SYNTHETIC_IDEAS = (
     ),
 )
 SYNTHETIC_FEATURES = ("case age", "the customer's history", "the channel", "the product", "text")
-SYNTHETIC_RESULTS = {
+SYNTHETIC_RESULTS: dict[str, str] = {
     Outcome.SUPPORTED: "A gain on validation; kept.",
     Outcome.REFUTED: "No gain on validation; dropped.",
     Outcome.INCONCLUSIVE: "Within run-to-run noise.",
@@ -481,11 +484,13 @@ def _synthetic_values(
     gain = (0.35 if stalls else 1.0) * w / max(weeks - 1, 1)
     wobble = ((experiment.position * 37 + w * 11) % 9 - 4) / 400
     auc = criteria["model" + Direction.HIGHER]
+    assert auc.baseline is not None  # the synthetic criteria all have one
     values = {auc: auc.baseline + (auc.target + 0.02 - auc.baseline) * gain + wobble}
     if w % 2 == 0:
         values[criteria["model" + Direction.LOWER]] = 90 - 45 * gain + wobble * 100
     if w % 4 == 0:
         business = criteria["business" + Direction.HIGHER]
+        assert business.baseline is not None
         values[business] = business.baseline + 16 * gain + wobble * 100
     experiment.result = f"ROC AUC {values[auc]:.3f}. {SYNTHETIC_RESULTS[experiment.outcome]}"
     return {criterion: round(value, 3) for criterion, value in values.items()}

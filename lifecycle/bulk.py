@@ -31,10 +31,12 @@ def insert_rows(table: str, columns: Sequence[str], rows: list[tuple]) -> None:
         moments = [i for i, v in enumerate(rows[0]) if isinstance(v, datetime.datetime)]
         if moments:
             zone = connection.timezone
-            rows = [list(row) for row in rows]
-            for row in rows:
+            converted = [list(row) for row in rows]
+            for values in converted:
                 for i in moments:
-                    row[i] = sqlite_datetime(row[i], zone)
+                    values[i] = sqlite_datetime(values[i], zone)
+            insert_sqlite(cursor, table, columns, converted, placeholder="%s")
+            return
         insert_sqlite(cursor, table, columns, rows, placeholder="%s")
 
 
@@ -64,7 +66,7 @@ def _flat(rows: Sequence[Sequence]) -> list:
     return list(itertools.chain.from_iterable(rows))
 
 
-def sqlite_datetime(value: datetime.datetime, zone: datetime.tzinfo) -> str:
+def sqlite_datetime(value: datetime.datetime, zone: datetime.tzinfo | None) -> str:
     """An aware datetime as Django stores it on SQLite (adapt_datetimefield_value: the text of
     the naive time in the database's zone, `connection.timezone`), at a third of the cost:
     this runs for every reading stored."""

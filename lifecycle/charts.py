@@ -125,7 +125,8 @@ class ProjectProgress:
         )
         for series, hours in pending.items():
             sizes[series] += sum(summary.readings for summary in hours.values())
-        short, long = [], []
+        short: list[tuple[int, str]] = []
+        long: list[tuple[int, str]] = []
         for series, n in sizes.items():
             (long if n > MAX_POINTS_PER_SERIES else short).append(series)
         if short:
@@ -142,18 +143,21 @@ class ProjectProgress:
                 for series, hours in groupby(rollups.hours_of(long), key=_series)
             }
             for series in long:
-                hours = rollups.with_pending(stored.get(series, []), pending.get(series, {}))
-                by_criterion[series[0]] += summarised_points(hours)
+                merged = rollups.with_pending(stored.get(series, []), pending.get(series, {}))
+                by_criterion[series[0]] += summarised_points(merged)
                 by_criterion[series[0]].sort(key=lambda point: point.at)
         return by_criterion
 
     @cached_property
     def likelihood(self) -> Chart:
         estimates = [
-            Estimate(*row)
-            for row in Timebox.objects.filter(project=self.project, likelihood__isnull=False)
+            Estimate(week, likelihood, reason)
+            for week, likelihood, reason in Timebox.objects.filter(
+                project=self.project, likelihood__isnull=False
+            )
             .order_by("week_start")
             .values_list("week_start", "likelihood", "likelihood_reason")
+            if likelihood is not None  # as filtered
         ]
         return likelihood_chart(estimates)
 

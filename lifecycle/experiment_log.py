@@ -281,7 +281,7 @@ def experiment_move(*, experiment: Experiment, direction: str, by) -> None:
     for position, item in enumerate(plan, start=1):
         if item.position != position:
             item.position = position
-            item._history_user = by
+            item._history_user = by  # type: ignore[attr-defined]  # django-simple-history's author
             item.save(update_fields=["position"])
 
 

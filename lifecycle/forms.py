@@ -38,7 +38,7 @@ class VersionedForm(forms.ModelForm):
             self.fields["version"].required = False
 
     def changed_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
+        return {name: self.cleaned_data[name] for name in self._meta.fields or ()}
 
 
 class CharterForm(VersionedForm):
@@ -64,7 +64,7 @@ class ProjectDetailsForm(VersionedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The owner answers for the project: an owner or editor of its team.
-        self.fields["owner"].queryset = (
+        self.fields["owner"].queryset = (  # type: ignore[attr-defined]  # typed as Field
             get_user_model()
             .objects.filter(
                 memberships__team_id=self.instance.team_id,
@@ -72,7 +72,7 @@ class ProjectDetailsForm(VersionedForm):
             )
             .order_by("username")
         )
-        self.fields["owner"].label_from_instance = lambda user: user.display_name
+        self.fields["owner"].label_from_instance = lambda user: user.display_name  # type: ignore[attr-defined]  # typed as Field
         self.fields["owner"].required = True
 
 
@@ -104,7 +104,8 @@ class CriterionForm(VersionedForm):
         return name
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what clean() returns, typed
         baseline, target, direction = (
             data.get("baseline"),
             data.get("target"),
@@ -139,12 +140,12 @@ class RiskForm(VersionedForm):
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         # A risk's owner is one of the project team's members.
-        self.fields["owner"].queryset = (
+        self.fields["owner"].queryset = (  # type: ignore[attr-defined]  # typed as Field
             get_user_model()
             .objects.filter(memberships__team_id=project.team_id)
             .order_by("username")
         )
-        self.fields["owner"].label_from_instance = lambda user: user.display_name
+        self.fields["owner"].label_from_instance = lambda user: user.display_name  # type: ignore[attr-defined]  # typed as Field
 
 
 class StageForm(VersionedForm):
@@ -170,7 +171,8 @@ class StageForm(VersionedForm):
         }
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what clean() returns, typed
         for start, end, what in [
             ("planned_start", "planned_end", "planned"),
             ("actual_start", "actual_end", "actual"),
@@ -198,7 +200,7 @@ class ProjectCreateForm(forms.Form):
 
     def __init__(self, *args, teams, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = teams
+        self.fields["team"].queryset = teams  # type: ignore[attr-defined]  # typed as Field
         only = list(teams[:2])
         if len(only) == 1:
             self.initial["team"] = only[0]
@@ -214,7 +216,7 @@ class MoveStageForm(forms.Form):
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_stage"].choices = [
+        self.fields["to_stage"].choices = [  # type: ignore[attr-defined]  # typed as Field
             (kind.value, kind.label) for kind in StageKind if kind != project.stage
         ]
 
@@ -240,7 +242,8 @@ class StopForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what clean() returns, typed
         if data.get("stop_reason") == StopReason.OTHER and not data.get("note", "").strip():
             self.add_error("note", "With “Other”, say in a sentence why the project stops.")
         return data
@@ -348,7 +351,8 @@ class TimeboxForm(VersionedForm):
         super().__init__(*args, **kwargs)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what clean() returns, typed
         if data.get("likelihood") is not None and not data.get("likelihood_reason", "").strip():
             self.add_error(
                 "likelihood_reason", "Say in one line what moved the estimate (or kept it)."
@@ -358,6 +362,8 @@ class TimeboxForm(VersionedForm):
 
 class ReadingForm(forms.Form):
     """One metric reading of a success criterion, measured by an experiment."""
+
+    experiment_pk: int  # set by the log view: the experiment this form adds readings to
 
     criterion = forms.TypedChoiceField(
         coerce=int,
@@ -377,7 +383,7 @@ class ReadingForm(forms.Form):
     def __init__(self, *args, criteria, **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = {criterion.pk: criterion for criterion in criteria}
-        self.fields["criterion"].choices = [
+        self.fields["criterion"].choices = [  # type: ignore[attr-defined]  # typed as Field
             ("", "Choose a criterion"),
             *((criterion.pk, criterion.name) for criterion in criteria),
         ]
@@ -420,10 +426,10 @@ class PortfolioFilterForm(forms.Form):
 
     def __init__(self, data, *, teams, owners, health_choices, status_choices):
         super().__init__(data)
-        self.fields["team"].choices = [("", "All teams"), *teams]
-        self.fields["owner"].choices = [("", "All owners"), *owners]
-        self.fields["health"].choices = [("", "Any health"), *health_choices]
-        self.fields["status"].choices = [("", "Any status"), *status_choices]
+        self.fields["team"].choices = [("", "All teams"), *teams]  # type: ignore[attr-defined]  # typed as Field
+        self.fields["owner"].choices = [("", "All owners"), *owners]  # type: ignore[attr-defined]  # typed as Field
+        self.fields["health"].choices = [("", "Any health"), *health_choices]  # type: ignore[attr-defined]  # typed as Field
+        self.fields["status"].choices = [("", "Any status"), *status_choices]  # type: ignore[attr-defined]  # typed as Field
 
 
 class MonitoringPlanForm(VersionedForm):
@@ -433,7 +439,8 @@ class MonitoringPlanForm(VersionedForm):
         widgets = {"trained_on": DATE_INPUT, "notes": forms.Textarea(attrs={"rows": 3})}
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what clean() returns, typed
         trained_on, every = data.get("trained_on"), data.get("retrain_every_days")
         if every and not trained_on and not self.has_error("trained_on"):
             self.add_error(
@@ -455,11 +462,11 @@ class WatchedSeriesForm(VersionedForm):
         watched = WatchedSeries.objects.filter(project=project)
         if self.instance.pk:
             watched = watched.exclude(pk=self.instance.pk)
-        self.fields["criterion"].queryset = project.criteria.exclude(
+        self.fields["criterion"].queryset = project.criteria.exclude(  # type: ignore[attr-defined]  # typed as Field
             pk__in=watched.values("criterion_id")
         )
-        self.fields["criterion"].empty_label = "Pick a success criterion"
-        self.fields["criterion"].label_from_instance = lambda criterion: (
+        self.fields["criterion"].empty_label = "Pick a success criterion"  # type: ignore[attr-defined]  # typed as Field
+        self.fields["criterion"].label_from_instance = lambda criterion: (  # type: ignore[attr-defined]  # typed as Field
             f"{criterion.name} ({criterion.get_direction_display().lower()})"
         )
         self.fields["criterion"].error_messages["invalid_choice"] = (

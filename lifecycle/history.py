@@ -79,7 +79,7 @@ _TOKEN = re.compile(r"\s+|[^\s]+")
 def text_diff(old: str, new: str) -> SafeString:
     """Word-level diff as HTML: removed words in <del>, added in <ins>; everything escaped."""
     a, b = _TOKEN.findall(old), _TOKEN.findall(new)
-    parts = []
+    parts: list[str] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op == "equal":
             parts.append(escape("".join(a[i1:i2])))
@@ -157,7 +157,7 @@ def project_history(project: Project) -> list[HistoryEntry]:
     entries: list[HistoryEntry] = []
     for model, section, project_lookup in SECTIONS:
         records = (
-            model.history.filter(**{project_lookup: project.pk})
+            model.history.filter(**{project_lookup: project.pk})  # type: ignore[attr-defined]
             .select_related("history_user")
             .order_by("history_date", "history_id")
         )
@@ -198,7 +198,8 @@ def _people_of(project: Project) -> dict[int, str]:
 
 def values_at_version(instance: Model, version: int) -> dict | None:
     """Field values (by attname) of `instance` as they were at `version`, if still on record."""
-    record = instance.history.filter(version=version).order_by("-history_id").first()
+    history = instance.history  # type: ignore[attr-defined]  # django-simple-history's manager
+    record = history.filter(version=version).order_by("-history_id").first()
     return _record_values(record, type(instance)) if record else None
 
 
@@ -206,5 +207,6 @@ def changes_since(instance: Model, base_version: int, names: list[str]) -> list[
     """What others changed in `instance` since `base_version` (for the conflict screen)."""
     model = type(instance)
     old = values_at_version(instance, base_version) or {}
-    people = _people_of(instance if isinstance(instance, Project) else instance.project)
+    project = instance if isinstance(instance, Project) else instance.project  # type: ignore[attr-defined]  # every section has one
+    people = _people_of(project)
     return field_changes(model, old, _record_values(instance, model), names, people)

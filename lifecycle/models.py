@@ -319,7 +319,7 @@ class Stage(VersionedDocument):
 
     def days_late(self, today: datetime.date | None = None) -> int:
         today = today or timezone.localdate()
-        if not self.is_overdue(today):
+        if not self.is_overdue(today) or self.planned_end is None:
             return 0
         return (today - self.planned_end).days
 

@@ -50,8 +50,9 @@ def outcomes(projects) -> dict[str, Any]:
         actual_start__isnull=False,
         actual_end__isnull=False,
     ).values_list("kind", "actual_start", "actual_end")
-    for kind, start, end in rows:
-        durations[kind].append((end - start).days)
+    for stage_kind, start, end in rows:
+        if start is not None and end is not None:  # as filtered
+            durations[stage_kind].append((end - start).days)
     time_table = [
         {
             "stage": kind.label,

@@ -402,7 +402,7 @@ STAGE_ORDER = Case(
     default=Value(len(COLUMN_LABELS)),
 )
 # Each sort: the expressions of the ascending order. Missing values come last either way.
-SORTS = {
+SORTS: dict[str, list[Any]] = {
     "name": [Lower("name")],
     "team": [Lower("team__name"), Lower("name")],
     "owner": [Lower("owner__first_name"), Lower("owner__last_name"), Lower("name")],

@@ -12,15 +12,16 @@ def save_revision(instance: Model, *, by, at: datetime.datetime | None = None) -
     portfolio: the revision and the row's `updated_at`, which Django's `auto_now` would stamp
     with the real time, both read `at`. That costs one more UPDATE, so only a dated save pays it.
     """
-    instance._history_user = by
+    # django-simple-history reads these two attributes; django-stubs cannot know them.
+    instance._history_user = by  # type: ignore[attr-defined]
     if at is None:
         instance.save()
         return
-    instance._history_date = at
+    instance._history_date = at  # type: ignore[attr-defined]
     try:
         instance.save()
     finally:
-        del instance._history_date  # a later save of the same object is not dated by this one
+        del instance._history_date  # type: ignore[attr-defined]  # a later save of the same object is not dated by this one
     if hasattr(instance, "updated_at"):
         type(instance)._base_manager.filter(pk=instance.pk).update(updated_at=at)
         instance.updated_at = at

@@ -32,7 +32,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Model
 from django.utils import timezone
 
 from accounts.models import Notification, User
@@ -48,13 +48,13 @@ def notify(
     title: str,
     url: str = "",
     body: str = "",
-    project=None,
+    project: Model | int | None = None,
     key: str = "",
     at: datetime | None = None,
 ) -> list[Notification]:
     at = at or timezone.now()
     people = {u.pk for u in users if u is not None and u.pk is not None}
-    project_id = getattr(project, "pk", project)
+    project_id = project.pk if isinstance(project, Model) else project
     return notify_each(
         [
             Notification(
@@ -111,7 +111,7 @@ def notify_gathered(
     title: str,
     url: str,
     body: str = "",
-    project=None,
+    project: Model | int | None = None,
     at: datetime | None = None,
 ) -> list[Notification]:
     """One unread notification per person and `url`: bump it, or start one. Returns the new ones."""
@@ -133,7 +133,7 @@ def notify_gathered(
                 title=title[:200],
                 body=body[:500],
                 url=url,
-                project_id=getattr(project, "pk", project),
+                project_id=project.pk if isinstance(project, Model) else project,
                 created_at=at,
             )
             for pk in people - bumped
@@ -155,7 +155,9 @@ def _queue_email(ids: list[int]) -> None:
         log.warning("Could not queue the email for notifications %s", ids, exc_info=True)
 
 
-def notification_mark_read(*, user: User, notification: Notification, at: datetime | None = None):
+def notification_mark_read(
+    *, user: User, notification: Notification, at: datetime | None = None
+) -> Notification:
     """Mark one of `user`'s notifications read (a no-op when already read or not theirs)."""
     if notification.user_id != user.pk or notification.read_at is not None:
         return notification

@@ -12,6 +12,7 @@ is loaded, so a million-row dataset costs the same 27 queries as a small one.
 """
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -87,11 +88,12 @@ def drift_words(value: float, *, version: str = "") -> tuple[str, str]:
 
 def versions_words(drift: Drift, before: Dataset, after: Dataset) -> str:
     """The PSI of two model versions of a demo, in words (the compare page)."""
-    how = {
+    hows: dict[str, str] = {
         DriftLevel.STABLE: "much like",
         DriftLevel.MODERATE: "somewhat differently from",
         DriftLevel.SIGNIFICANT: "very differently from",
-    }[drift.level]
+    }
+    how = hows[drift.level]
     return (
         f"“{after.model_version}” spreads its scores {how} “{before.model_version}” "
         f"(PSI {drift.value:.3f}: {DriftLevel(drift.level).label.lower()})."
@@ -194,7 +196,7 @@ def cached_psi(reference: Dataset, live: Dataset) -> Drift:
     key = "demos:psi:" + ":".join(
         f"{d.pk}-{d.created_at.timestamp():.0f}" for d in (reference, live)
     )
-    drift = cache.get(key)
+    drift: Drift | None = cache.get(key)
     if drift is None:
         drift = psi(reference, live)
         cache.set(key, drift, None)
@@ -217,7 +219,7 @@ class BandRow:
     live_width: float
 
 
-def band_rows(bins) -> list[BandRow]:
+def band_rows(bins: Sequence[Sequence[float]]) -> list[BandRow]:
     """Rows for drawing bins (from Drift.bins or Dataset.drift_bins) as a table of bars."""
     largest = max((max(b[2], b[3]) for b in bins), default=0) or 1
     return [

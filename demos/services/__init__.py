@@ -1,6 +1,7 @@
 """Writes to demos: creating them and changing their rating scale."""
 
 import datetime
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Max, Q
@@ -8,10 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from accounts.models import NotificationKind
+from accounts.models import NotificationKind, User
 from accounts.services.notifications import notifications_email, notify_gathered
 from lifecycle.access import project_editors
 from lifecycle.experiment_log import ReadingInput, readings_add
+from lifecycle.models import Project, SuccessCriterion
 
 from ..models import (
     Dataset,
@@ -29,11 +31,11 @@ from ..scales import PRESETS, Band, band_expression, bands_to_json, validate_ban
 @transaction.atomic
 def demo_create(
     *,
-    project,
+    project: Project,
     title: str,
     intro: str = "",
     kind: str = ScaleKind.BANDS,
-    by,
+    by: User,
     at: datetime.datetime | None = None,
 ) -> Demo:
     """A demo with the preset scale of `kind` as its first scale version, both made `at`
@@ -62,7 +64,7 @@ class DemoConflict(Exception):
         self.current = current
 
 
-def demo_edit(*, demo: Demo, title: str, intro: str, version: int, by) -> Demo:
+def demo_edit(*, demo: Demo, title: str, intro: str, version: int, by: User) -> Demo:
     """Save a new title and intro if nobody saved them since `version` was read (compare and
     set); otherwise raise DemoConflict with the demo as it is now, and change nothing."""
     changed = Demo.objects.filter(pk=demo.pk, version=version).update(
@@ -75,7 +77,7 @@ def demo_edit(*, demo: Demo, title: str, intro: str, version: int, by) -> Demo:
 
 
 @transaction.atomic
-def scale_change(*, demo: Demo, kind: str, bands: list[dict], by) -> RatingScale:
+def scale_change(*, demo: Demo, kind: str, bands: list[dict], by: User) -> RatingScale:
     """Record a new scale version; the demo's single-score datasets are shown with it at once.
 
     Labels follow from scores at read time, so nothing is rewritten; each dataset records the
@@ -95,7 +97,7 @@ def scale_change(*, demo: Demo, kind: str, bands: list[dict], by) -> RatingScale
     return scale
 
 
-def share_link_create(*, demo: Demo, viewer_name: str = "", days: int = 14, by) -> ShareLink:
+def share_link_create(*, demo: Demo, viewer_name: str = "", days: int = 14, by: User) -> ShareLink:
     if not 1 <= days <= 365:
         raise ValueError("A link lasts from 1 to 365 days.")
     return ShareLink.objects.create(
@@ -125,7 +127,7 @@ def feedback_record(
     verdict: str,
     comment: str = "",
     link: ShareLink | None = None,
-    user=None,
+    user: User | None = None,
     tell: bool = True,
 ) -> Feedback:
     """A stakeholder's judgement; giving one again for the same example replaces it. A new
@@ -136,7 +138,9 @@ def feedback_record(
         user = None
     if user is None and link is None:
         raise ValueError("Feedback comes from a signed-in person or through a share link.")
-    key = {"example": example, "user": user} if user else {"example": example, "link": link}
+    key: dict[str, Any] = (
+        {"example": example, "user": user} if user else {"example": example, "link": link}
+    )
     if user is None:
         key["user__isnull"] = True
     feedback, created = Feedback.objects.update_or_create(
@@ -153,7 +157,9 @@ def feedback_record(
     return feedback
 
 
-def feedback_tell(*, feedback: Feedback, link: ShareLink | None = None, user=None) -> None:
+def feedback_tell(
+    *, feedback: Feedback, link: ShareLink | None = None, user: User | None = None
+) -> None:
     """The project's editors hear of new stakeholder feedback: one in-app notification per demo
     gathers it while unread, and an email goes out when that notification is new."""
     demo = Demo.objects.select_related("project", "project__owner").get(
@@ -185,7 +191,7 @@ class NothingJudged(ValueError):
 
 
 def agreement_record(
-    *, dataset: Dataset, bands: list[Band], band: int | None, criterion, by
+    *, dataset: Dataset, bands: list[Band], band: int | None, criterion: SuccessCriterion, by: User
 ) -> float:
     """Record the stakeholders' agreement rate with `dataset`'s labels (in %, for one band or
     all) as a reading of `criterion`; returns the value. NothingJudged when nobody judged those
@@ -195,7 +201,7 @@ def agreement_record(
     judged = sum(row["judged"] for row in chosen)
     if not judged:
         raise NothingJudged("Nobody has judged these examples yet; share the demo first.")
-    value = round(100 * sum(row["agree"] for row in chosen) / judged, 1)
+    value: float = round(100 * sum(row["agree"] for row in chosen) / judged, 1)
     readings_add(
         project=dataset.demo.project,
         readings=[ReadingInput(criterion=criterion.name, value=value)],
@@ -226,7 +232,7 @@ def agreement_by_band(dataset: Dataset, bands: list[Band]) -> list[dict]:
     return result
 
 
-def delete_examples(sender, instance: Dataset, **kwargs) -> None:
+def delete_examples(sender: type[Dataset], instance: Dataset, **kwargs: object) -> None:
     """A dataset is being deleted (pre_delete; by itself, or with its demo or project): its
     examples go in one statement, with the feedback on them. Example.dataset is DO_NOTHING, so
     Django's cascade does not load a million rows first."""

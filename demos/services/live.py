@@ -172,7 +172,7 @@ def dataset_drift_refresh(*, dataset: Dataset, at: datetime.datetime | None = No
     return dataset
 
 
-def reference_deleted(sender, instance: Dataset, **kwargs) -> None:
+def reference_deleted(sender: type[Dataset], instance: Dataset, **kwargs: object) -> None:
     """A dataset is being deleted (pre_delete): live traffic it served is not live any more,
     and its drift from it goes (SET_NULL alone would leave a stale figure for monitoring)."""
     Dataset.objects.filter(live_of=instance).update(

@@ -9,6 +9,7 @@ import csv
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring as encode_json_string
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -40,7 +41,8 @@ class InvalidUpload(Exception):
 
 
 def max_upload_bytes() -> int:
-    return settings.DEMO_MAX_UPLOAD_BYTES
+    limit: int = settings.DEMO_MAX_UPLOAD_BYTES
+    return limit
 
 
 def _rows_text(lines: list[int], total: int) -> str:
@@ -122,7 +124,9 @@ class Columns:
         return list(dict.fromkeys([self.id, *scores, *self.display]))
 
 
-def _check_numbers(frame, column, first_line) -> tuple[np.ndarray, list[Problem]]:
+def _check_numbers(
+    frame: pd.DataFrame, column: str, first_line: int
+) -> tuple[np.ndarray, list[Problem]]:
     raw = frame[column]
     try:  # the common case, all numbers, at a third of to_numeric's cost
         values = raw.astype(float).to_numpy()
@@ -156,7 +160,9 @@ def _check_numbers(frame, column, first_line) -> tuple[np.ndarray, list[Problem]
     return values, problems
 
 
-def validate(frame: pd.DataFrame, columns: Columns, first_line: int, all_columns) -> dict:
+def validate(
+    frame: pd.DataFrame, columns: Columns, first_line: int, all_columns: list[str]
+) -> dict:
     """Everything wrong with the rows, all at once; or the clean arrays to store."""
     missing = [name for name in columns.needed if name not in frame.columns]
     if missing:
@@ -255,10 +261,13 @@ def search_text(shown: pd.DataFrame) -> list[str]:
     text = shown[display[0]]
     for column in display[1:]:
         text = text + " " + shown[column]
-    return text.tolist()
+    words: list[str] = text.tolist()
+    return words
 
 
-def _store_rows(job: UploadJob, dataset: Dataset, frame, checked, first_line) -> None:
+def _store_rows(
+    job: UploadJob, dataset: Dataset, frame: pd.DataFrame, checked: dict[str, Any], first_line: int
+) -> None:
     total = len(frame)
     order = insert_order(checked["scores"])
     shown = _shown(frame, dataset.display_columns)
@@ -328,6 +337,7 @@ def upload_process(job_id: int) -> None:
         return
     UploadJob.objects.filter(pk=job.pk).update(progress=20)
 
+    assert job.demo.scale is not None  # demo_create gives every demo its scale
     dataset = Dataset.objects.create(
         demo=job.demo,
         model_version=job.model_version,

@@ -4,20 +4,23 @@ demos.services.processing.upload_process in a worker)."""
 from functools import partial
 from pathlib import Path
 
+from django.core.files import File
+
+from accounts.models import User
 from config import jobs
 
-from ..models import Dataset, UploadJob
+from ..models import Dataset, Demo, UploadJob
 from ..tasks import process_upload
 from .processing import Columns, upload_not_queued
 
 
 def save_upload(
     *,
-    demo,
-    uploaded,
+    demo: Demo,
+    uploaded: File,
     model_version: str,
     columns: Columns,
-    by,
+    by: User,
     live_of: Dataset | None = None,
     queue: bool = True,
 ) -> UploadJob:
@@ -30,7 +33,7 @@ def save_upload(
         jobs.queue_check(what="upload")
     job = UploadJob(
         demo=demo,
-        original_name=Path(uploaded.name).name[:255],
+        original_name=Path(uploaded.name or "").name[:255],
         model_version=model_version,
         id_column=columns.id,
         score_column=columns.score,

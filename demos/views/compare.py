@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
 from ..access import get_demo_for_reader
-from ..models import Example
+from ..models import Dataset, Example
 from ..pages import int_or_none
 from ..queries import (
     CHANGED_PER_PAGE,
@@ -45,7 +45,7 @@ def compare_versions(request, slug, demo_id):
     access = get_demo_for_reader(request.user, demo_id, slug)
     demo = access.demo
     datasets = ready_datasets(demo)
-    by_id = {dataset.pk: dataset for dataset in datasets}
+    by_id: dict[int | None, Dataset] = {dataset.pk: dataset for dataset in datasets}
     after = by_id.get(int_or_none(request.GET.get("b"))) or (datasets[0] if datasets else None)
     default_before = next((d for d in datasets if d != after), None)
     before = by_id.get(int_or_none(request.GET.get("a"))) or default_before
@@ -78,7 +78,7 @@ def compare_versions(request, slug, demo_id):
     changes = []
     for example in rows:
         label_before = _label(before, bands_before, example.score, example.top_class)
-        label_after = _label(after, bands_after, example.after_score, example.after_class)
+        label_after = _label(after, bands_after, example.after_score, example.after_class)  # type: ignore[attr-defined]  # annotated by changed_examples
         changes.append(
             Change(
                 example,

@@ -150,7 +150,7 @@ def _respond(request, context, *, link=None) -> HttpResponse:
 # Signed-in readers ----------------------------------------------------------------------------
 
 
-@IMAGES_FROM_ANYWHERE
+@IMAGES_FROM_ANYWHERE  # type: ignore[arg-type]  # django-csp types views as (request) only
 @require_GET
 @login_required
 def demo_view(request, slug, demo_id):
@@ -192,7 +192,7 @@ def _unusable(request, error: LinkUnusable) -> HttpResponse:
     return response
 
 
-@IMAGES_FROM_ANYWHERE
+@IMAGES_FROM_ANYWHERE  # type: ignore[arg-type]  # django-csp types views as (request) only
 @require_GET
 def shared_demo(request, token):
     try:
@@ -243,7 +243,7 @@ def _judge(request, example, url, page_path, *, link=None, user=None) -> HttpRes
         next_url = page_path
     status = 200
     if form.is_valid():
-        feedback = services.feedback_record(
+        feedback: Feedback | None = services.feedback_record(
             example=example,
             verdict=form.cleaned_data["verdict"],
             comment=form.cleaned_data["comment"],

@@ -110,7 +110,7 @@ def demo_page_context(request, access: DemoAccess, **extra) -> dict:
             )
         )
         for link in links:
-            link.absolute_url = request.build_absolute_uri(link.get_absolute_url())
+            link.absolute_url = request.build_absolute_uri(link.get_absolute_url())  # type: ignore[attr-defined]  # for the template
         context.update(
             edit_form=DemoEditForm.of(demo),
             links=links,
@@ -123,7 +123,7 @@ def demo_page_context(request, access: DemoAccess, **extra) -> dict:
             ),
             has_criteria=demo.project.criteria.exists(),
         )
-        if "preview" not in extra:
+        if "preview" not in extra and demo.scale is not None:  # demo_create gives it one
             context["preview"] = scale_preview(
                 demo, demo.scale.kind, rows_of_scale(demo.scale), datasets
             )
@@ -224,14 +224,16 @@ def project_demos_card(request, slug):
     if not request.htmx:
         return redirect("demos:demo_list", slug=slug)
     demos = list(access.project.demos.all()[:4])
-    for demo in demos:
-        demo.latest = demo.datasets.filter(ready=True).select_related("scale").first()
-        if demo.latest:
-            rows = services.agreement_by_band(demo.latest, dataset_bands(demo.latest))
-            demo.agreement = [row for row in rows if row["judged"]]
+    for demo in demos:  # the card's template reads these four on each demo
+        latest = demo.datasets.filter(ready=True).select_related("scale").first()
+        demo.latest = latest  # type: ignore[attr-defined]
+        if latest:
+            rows = services.agreement_by_band(latest, dataset_bands(latest))
+            demo.agreement = [row for row in rows if row["judged"]]  # type: ignore[attr-defined]
             judged = sum(row["judged"] for row in rows)
-            demo.judged = judged
-            demo.overall = sum(row["agree"] for row in rows) / judged if judged else None
+            demo.judged = judged  # type: ignore[attr-defined]
+            overall = sum(row["agree"] for row in rows) / judged if judged else None
+            demo.overall = overall  # type: ignore[attr-defined]
     context = {"project": access.project, "access": access, "demos": demos}
     return TemplateResponse(request, "demos/_project_card.html", context)
 
@@ -285,7 +287,7 @@ def upload_job(request, slug, demo_id, job_id):
         return TemplateResponse(request, "demos/job.html", context)
     if not job.is_finished:
         return TemplateResponse(request, f"{DETAIL_TEMPLATE}#job", context)
-    if job.status == JobStatus.SUCCEEDED and job.dataset_id:
+    if job.status == JobStatus.SUCCEEDED and job.dataset is not None:
         label_set(job.dataset)  # count the labels now, not on the first stakeholder's visit
     response = TemplateResponse(request, f"{DETAIL_TEMPLATE}#job", context, status=286)
     return trigger_client_event(response, DEMO_CHANGED)

@@ -32,7 +32,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from accounts.models import Membership
+from accounts.models import Membership, User
 from demos.models import Feedback, ShareLink, Verdict
 
 from ..health import LABELS, project_health
@@ -308,7 +308,9 @@ def _attach_demo_links(weeks: dict[int, ProjectWeek], end: datetime.date) -> Non
         weeks[link.demo.project_id].demo_url = link.get_absolute_url()
 
 
-def _attach_feedback(weeks: dict[int, ProjectWeek], week: datetime.date, end: datetime.date):
+def _attach_feedback(
+    weeks: dict[int, ProjectWeek], week: datetime.date, end: datetime.date
+) -> None:
     counts = (
         Feedback.objects.filter(
             dataset__demo__project_id__in=list(weeks),
@@ -373,22 +375,22 @@ def digests_for_week(*, week: datetime.date) -> list[Digest]:
             digests.append(Digest(DigestKind.MEMBER, user.email, user.display_name, week, items))
 
     for subscriber in DigestSubscriber.objects.order_by("pk"):
-        item = weeks.get(subscriber.project_id)
-        if item and (subscriber.email, DigestKind.STAKEHOLDER) not in opted_out:
+        subscribed = weeks.get(subscriber.project_id)
+        if subscribed and (subscriber.email, DigestKind.STAKEHOLDER) not in opted_out:
             digests.append(
                 Digest(
                     DigestKind.STAKEHOLDER,
                     subscriber.email,
                     subscriber.name,
                     week,
-                    [item],
-                    project=item.project,
+                    [subscribed],
+                    project=subscribed.project,
                 )
             )
     return digests
 
 
-def digest_preferences(*, user) -> list[tuple[str, str, bool]]:
+def digest_preferences(*, user: User) -> list[tuple[str, str, bool]]:
     """(kind, label, on) for the digests this user can get: the manager digest only for
     managers; on unless turned off for the user's email."""
     off = set(DigestOptOut.objects.filter(email=user.email).values_list("kind", flat=True))
@@ -400,13 +402,13 @@ def digest_preferences(*, user) -> list[tuple[str, str, bool]]:
     ]
 
 
-def manager_digest(*, user, week: datetime.date) -> Digest:
+def manager_digest(*, user: User, week: datetime.date) -> Digest:
     """The portfolio digest as `user` (a manager) gets it."""
     items = list(project_weeks(week=week).values())
     return Digest(DigestKind.MANAGER, user.email, user.display_name, week, items)
 
 
-def member_digest(*, user, week: datetime.date) -> Digest:
+def member_digest(*, user: User, week: datetime.date) -> Digest:
     """The digest of the projects of `user`'s teams."""
     ids = list(
         Project.objects.filter(team__memberships__user=user).distinct().values_list("pk", flat=True)
@@ -415,7 +417,9 @@ def member_digest(*, user, week: datetime.date) -> Digest:
     return Digest(DigestKind.MEMBER, user.email, user.display_name, week, items)
 
 
-def stakeholder_digest(*, project: Project, week: datetime.date, email="", name="") -> Digest:
+def stakeholder_digest(
+    *, project: Project, week: datetime.date, email: str = "", name: str = ""
+) -> Digest:
     """One project's stakeholder digest (for `email`, or for a preview)."""
     item = project_weeks(week=week, project_ids=[project.pk])[project.pk]
     return Digest(DigestKind.STAKEHOLDER, email, name, week, [item], project=project)

@@ -77,9 +77,10 @@ class LogWeek:
     @property
     def delta(self) -> int | None:
         """Change since the previous estimate, in percentage points (None: nothing to compare)."""
-        if self.likelihood is None or self.previous is None:
+        previous = self.previous.likelihood if self.previous else None
+        if self.likelihood is None or previous is None:
             return None
-        return self.likelihood - self.previous.likelihood
+        return self.likelihood - previous
 
     @property
     def delta_size(self) -> int | None:
@@ -166,11 +167,12 @@ def log_weeks(project: Project, mondays: list[datetime.date]) -> list[LogWeek]:
         weeks.append(LogWeek(monday, timebox, experiments, this_week, previous))
         if timebox and timebox.likelihood is not None:
             previous = timebox
+        # Read by the log's template on each experiment (not model fields).
         for index, experiment in enumerate(experiments):
-            experiment.priority = index + 1
-            experiment.is_first = index == 0
-            experiment.is_last = index == len(experiments) - 1
-            experiment.link_items = [link_of(url) for url in experiment.links or []]
-            experiment.reading_rows = reading_rows(list(experiment.readings.all()))
+            experiment.priority = index + 1  # type: ignore[attr-defined]
+            experiment.is_first = index == 0  # type: ignore[attr-defined]
+            experiment.is_last = index == len(experiments) - 1  # type: ignore[attr-defined]
+            experiment.link_items = [link_of(url) for url in experiment.links or []]  # type: ignore[attr-defined]
+            experiment.reading_rows = reading_rows(list(experiment.readings.all()))  # type: ignore[attr-defined]
     weeks.reverse()
     return weeks

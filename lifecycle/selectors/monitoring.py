@@ -1,9 +1,12 @@
 """What the monitoring page shows: the plan, each watched series with its latest production
 reading and state, the open alerts and the recently resolved ones. A fixed number of queries."""
 
+from __future__ import annotations
+
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
@@ -22,12 +25,27 @@ from ..models import (
     WatchedSeries,
 )
 
+if TYPE_CHECKING:  # django-stubs' helpers, a development dependency
+    from typing import TypedDict
+
+    from django.db.models import QuerySet
+    from django_stubs_ext import WithAnnotations
+
+    from ..models import SuccessCriterion
+
+    class _Latest(TypedDict):
+        latest_at: datetime.datetime | None
+        latest_value: float | None
+
+    # A watched series with its latest production reading (watched_series_with_latest).
+    SeriesWithLatest = WithAnnotations[WatchedSeries, _Latest]
+
 RESOLVED_SHOWN = 10
 # A series is quiet after its interval plus half of it, and never under an hour.
 MIN_GRACE = datetime.timedelta(hours=1)
 
 
-def monitored_projects():
+def monitored_projects() -> QuerySet[Project]:
     """Projects the checks watch: shipped ones, and active ones in the Monitoring stage."""
     return Project.objects.filter(
         Q(status=ProjectStatus.SHIPPED) | Q(status=ProjectStatus.ACTIVE, stage=StageKind.MONITORING)
@@ -45,7 +63,7 @@ def is_breach(value: float, threshold: float, direction: str) -> bool:
     return value < threshold
 
 
-def watched_series_with_latest(project_ids: Iterable[int]):
+def watched_series_with_latest(project_ids: Iterable[int]) -> QuerySet[SeriesWithLatest]:
     """Watched series of `project_ids` with their criterion and latest production reading
     (`latest_at`, `latest_value`), in one query."""
     latest = Reading.objects.filter(
@@ -63,16 +81,16 @@ def watched_series_with_latest(project_ids: Iterable[int]):
 
 @dataclass
 class SeriesRow:
-    series: object
+    series: SeriesWithLatest
     state: str  # "ok", "quiet", "breach", "waiting"
     words: str
 
     @property
-    def criterion(self):
+    def criterion(self) -> SuccessCriterion:
         return self.series.criterion
 
 
-def _state(series, now: datetime.datetime) -> tuple[str, str]:
+def _state(series: SeriesWithLatest, now: datetime.datetime) -> tuple[str, str]:
     criterion = series.criterion
     every = datetime.timedelta(hours=series.expected_every_hours)
     if series.latest_at is None:
@@ -81,7 +99,8 @@ def _state(series, now: datetime.datetime) -> tuple[str, str]:
         return "waiting", "Waiting for the first production reading."
     if now - series.latest_at > every + grace(every):
         return "quiet", "Readings stopped arriving."
-    if is_breach(series.latest_value, series.alert_threshold, criterion.direction):
+    value = series.latest_value  # from the same reading as latest_at
+    if value is not None and is_breach(value, series.alert_threshold, criterion.direction):
         return "breach", "The latest reading is past the alert threshold."
     return "ok", "Readings arrive and are within the threshold."
 

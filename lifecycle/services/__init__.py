@@ -1,12 +1,14 @@
 """Writes to projects and their documents. Views and the API call these; nothing else writes."""
 
 import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.db.models import Max, Model
 from django.utils import timezone
 from django.utils.text import slugify
+
+from accounts.models import Team, User
 
 from ..models import (
     Charter,
@@ -23,10 +25,13 @@ from ..models import (
     StopRule,
     SuccessCriterion,
     Timebox,
+    VersionedDocument,
     WatchedSeries,
 )
 from ..revisions import save_revision
 from .derived import refresh
+
+Document = TypeVar("Document", bound=VersionedDocument)
 
 
 class EditConflict(Exception):
@@ -52,7 +57,7 @@ def _unique_slug(name: str) -> str:
 def _record(
     project: Project,
     kind: str,
-    by,
+    by: User,
     reason: str,
     at: datetime.datetime | None = None,
     **fields: Any,
@@ -64,13 +69,19 @@ def _record(
     )
 
 
-def _save_with_author(instance: Model, by, at: datetime.datetime | None = None) -> None:
+def _save_with_author(instance: Model, by: User, at: datetime.datetime | None = None) -> None:
     save_revision(instance, by=by, at=at)
 
 
 @transaction.atomic
 def project_create(
-    *, team, name: str, summary: str = "", owner, by, at: datetime.datetime | None = None
+    *,
+    team: Team,
+    name: str,
+    summary: str = "",
+    owner: User,
+    by: User,
+    at: datetime.datetime | None = None,
 ) -> Project:
     """A new project in Ideation, with an empty charter, stop rule and the five stages.
 
@@ -95,19 +106,19 @@ def project_create(
 @transaction.atomic
 def document_save(
     *,
-    instance: Model,
+    instance: Document,
     fields: dict[str, Any],
     expected_version: int,
-    by,
+    by: User,
     at: datetime.datetime | None = None,
-) -> Model:
+) -> Document:
     """Save `fields` onto a versioned section, unless someone saved it since `expected_version`.
 
     The row is re-read under a lock (SQLite's IMMEDIATE transactions serialise writers the same
     way), so two saves from the same version cannot both win.
     """
     model = type(instance)
-    current = model.objects.select_for_update().filter(pk=instance.pk).first()
+    current = model._default_manager.select_for_update().filter(pk=instance.pk).first()
     if current is None or current.version != expected_version:
         raise EditConflict(current)
     for name, value in fields.items():
@@ -128,20 +139,20 @@ def _refresh_if_summarised(instance: Model) -> None:
 
 
 @transaction.atomic
-def document_delete(*, instance: Model, expected_version: int, by) -> None:
+def document_delete(*, instance: VersionedDocument, expected_version: int, by: User) -> None:
     model = type(instance)
-    current = model.objects.select_for_update().filter(pk=instance.pk).first()
+    current = model._default_manager.select_for_update().filter(pk=instance.pk).first()
     if current is None:
         return  # already gone: deleting twice is not an error
     if current.version != expected_version:
         raise EditConflict(current)
-    current._history_user = by
+    current._history_user = by  # type: ignore[attr-defined]  # django-simple-history's author
     current.delete()
     _refresh_if_summarised(current)
 
 
 def criterion_add(
-    *, project: Project, fields: dict[str, Any], by, at: datetime.datetime | None = None
+    *, project: Project, fields: dict[str, Any], by: User, at: datetime.datetime | None = None
 ) -> SuccessCriterion:
     last = project.criteria.aggregate(last=Max("position"))["last"]
     criterion = SuccessCriterion(project=project, position=(last or 0) + 1, **fields)
@@ -150,7 +161,7 @@ def criterion_add(
 
 
 def risk_add(
-    *, project: Project, fields: dict[str, Any], by, at: datetime.datetime | None = None
+    *, project: Project, fields: dict[str, Any], by: User, at: datetime.datetime | None = None
 ) -> Risk:
     risk = Risk(project=project, **fields)
     _save_with_author(risk, by, at)
@@ -159,7 +170,7 @@ def risk_add(
 
 
 def exit_criterion_add(
-    *, stage: Stage, text: str, by, at: datetime.datetime | None = None
+    *, stage: Stage, text: str, by: User, at: datetime.datetime | None = None
 ) -> ExitCriterion:
     last = stage.exit_criteria.aggregate(last=Max("position"))["last"]
     item = ExitCriterion(stage=stage, text=text, position=(last or 0) + 1)
@@ -168,7 +179,7 @@ def exit_criterion_add(
 
 
 def exit_criterion_set_done(
-    *, item: ExitCriterion, done: bool, by, at: datetime.datetime | None = None
+    *, item: ExitCriterion, done: bool, by: User, at: datetime.datetime | None = None
 ) -> ExitCriterion:
     if item.done != done:
         item.done = done
@@ -176,14 +187,14 @@ def exit_criterion_set_done(
     return item
 
 
-def exit_criterion_delete(*, item: ExitCriterion, by) -> None:
-    item._history_user = by
+def exit_criterion_delete(*, item: ExitCriterion, by: User) -> None:
+    item._history_user = by  # type: ignore[attr-defined]  # django-simple-history's author
     item.delete()
 
 
 @transaction.atomic
 def project_move_to_stage(
-    *, project: Project, to_stage: str, by, reason: str, at: datetime.datetime | None = None
+    *, project: Project, to_stage: str, by: User, reason: str, at: datetime.datetime | None = None
 ) -> ProjectEvent:
     """Move an active project to another stage, forward or back, and log who, when and why."""
     project = Project.objects.select_for_update().get(pk=project.pk)
@@ -228,7 +239,7 @@ def project_move_to_stage(
 
 
 def _finish_stage(
-    stage: Stage, today: datetime.date, by, at: datetime.datetime | None = None
+    stage: Stage, today: datetime.date, by: User, at: datetime.datetime | None = None
 ) -> None:
     stage.status = StageStatus.DONE
     stage.actual_start = stage.actual_start or today
@@ -242,7 +253,7 @@ SHIPPABLE_FROM = {StageKind.TECH_TRANSFER, StageKind.MONITORING}
 
 @transaction.atomic
 def project_ship(
-    *, project: Project, by, note: str, at: datetime.datetime | None = None
+    *, project: Project, by: User, note: str, at: datetime.datetime | None = None
 ) -> ProjectEvent:
     """The project is live: it stays in Monitoring, and its status becomes shipped."""
     project = Project.objects.select_for_update().get(pk=project.pk)
@@ -290,7 +301,7 @@ def project_ship(
 
 @transaction.atomic
 def project_stop(
-    *, project: Project, by, stop_reason: str, note: str, at: datetime.datetime | None = None
+    *, project: Project, by: User, stop_reason: str, note: str, at: datetime.datetime | None = None
 ) -> ProjectEvent:
     """Stop the project where it stands, with a reason from the fixed list."""
     project = Project.objects.select_for_update().get(pk=project.pk)
@@ -324,7 +335,7 @@ def project_stop(
 
 
 @transaction.atomic
-def project_reopen(*, project: Project, by, reason: str) -> ProjectEvent:
+def project_reopen(*, project: Project, by: User, reason: str) -> ProjectEvent:
     project = Project.objects.select_for_update().get(pk=project.pk)
     if project.is_active:
         raise DecisionError("This project is already active.")
@@ -349,7 +360,7 @@ BLOCKER_MAX_LENGTH = 280
 
 
 @transaction.atomic
-def project_set_blocker(*, project: Project, text: str, expected: str, by) -> ProjectEvent:
+def project_set_blocker(*, project: Project, text: str, expected: str, by: User) -> ProjectEvent:
     """Set (or, with an empty `text`, clear) what blocks the project, and log it.
 
     `expected` is the blocker the owner saw when they opened the form: if someone changed it in

@@ -23,14 +23,14 @@ from django.db.models.functions import Coalesce
 
 from config.jobs import chore_send, chore_started
 
-from ..models import Reading, ReadingsSummarised
+from ..models import Project, Reading, ReadingsSummarised
 from ..rollups import catch_up
 from ..summary import summaries_refresh
 
 
-def refresh(*projects, summary: bool = True, rollups: bool = False) -> None:
+def refresh(*projects: Project | int, summary: bool = True, rollups: bool = False) -> None:
     """Bring the derived data of `projects` (instances or ids) up to date with this write."""
-    ids = sorted({getattr(project, "pk", project) for project in projects})
+    ids = sorted({project.pk if isinstance(project, Project) else project for project in projects})
     if not ids:
         return
     if summary:

@@ -28,6 +28,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
+
 from ..models import (
     DeliveryStatus,
     DigestDelivery,
@@ -35,6 +37,7 @@ from ..models import (
     DigestOptOut,
     DigestSubscriber,
     HealthSnapshot,
+    Project,
 )
 from ..selectors.digests import Digest, digest_week, digests_for_week
 
@@ -108,7 +111,12 @@ def _claim(digest: Digest, now: datetime.datetime) -> DigestDelivery | None:
 
 
 def health_snapshots_write(*, digests: list[Digest], week: datetime.date) -> None:
-    seen = {item.project.pk: item.health_level for d in digests for item in d.projects}
+    seen = {
+        item.project.pk: item.health_level
+        for d in digests
+        for item in d.projects
+        if item.health_level is not None  # always set by digests_for_week
+    }
     HealthSnapshot.objects.bulk_create(
         [HealthSnapshot(project_id=pk, week_start=week, level=level) for pk, level in seen.items()],
         update_conflicts=True,
@@ -165,7 +173,12 @@ def digest_preferences_save(
 
 
 def digest_subscribe(
-    *, project, email: str, name: str = "", user=None, at: datetime.datetime | None = None
+    *,
+    project: Project,
+    email: str,
+    name: str = "",
+    user: User | None = None,
+    at: datetime.datetime | None = None,
 ) -> DigestSubscriber:
     """Add a stakeholder to a project's weekly update (a reader opting in, or an editor adding
     someone by name and email). Subscribing again changes nothing; it turns the stakeholder
@@ -183,7 +196,7 @@ def digest_subscribe(
     return subscriber
 
 
-def digest_unsubscribe_project(*, project, email: str) -> int:
+def digest_unsubscribe_project(*, project: Project, email: str) -> int:
     """Stop a project's weekly update for `email`; returns how many subscriptions went."""
     deleted, _ = DigestSubscriber.objects.filter(project=project, email=email.lower()).delete()
     return deleted

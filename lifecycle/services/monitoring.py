@@ -17,10 +17,13 @@ the condition); when it clears the checks resolve the alert themselves and say s
 a fixed number of queries however many projects there are, and writes in bulk.
 """
 
+from __future__ import annotations
+
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.conf import settings
@@ -28,7 +31,7 @@ from django.core.mail import get_connection, send_mass_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import Membership, Notification, NotificationKind
+from accounts.models import Membership, Notification, NotificationKind, User
 from accounts.services.notifications import notify_each
 
 from ..access import EDITOR_ROLES
@@ -55,6 +58,9 @@ from ..selectors.monitoring import (
 from . import EditConflict, document_save
 from .derived import refresh
 
+if TYPE_CHECKING:
+    from ..selectors.monitoring import SeriesWithLatest
+
 
 class MonitoringError(ValueError):
     """A monitoring plan change the project's state does not allow; the message says why."""
@@ -65,7 +71,7 @@ class MonitoringError(ValueError):
 
 @transaction.atomic
 def watched_series_add(
-    *, project: Project, fields: dict[str, Any], by, at: datetime.datetime | None = None
+    *, project: Project, fields: dict[str, Any], by: User, at: datetime.datetime | None = None
 ) -> WatchedSeries:
     """Watch a criterion in production, from `at` (default now) unless `fields` say since when."""
     criterion: SuccessCriterion = fields["criterion"]
@@ -81,8 +87,8 @@ def watched_series_add(
 
 
 def watched_series_save(
-    *, series: WatchedSeries, fields: dict[str, Any], expected_version: int, by
-):
+    *, series: WatchedSeries, fields: dict[str, Any], expected_version: int, by: User
+) -> WatchedSeries:
     """Edit a watched series (EditConflict when someone saved it since `expected_version`)."""
     if "criterion" in fields and fields["criterion"].project_id != series.project_id:
         raise MonitoringError("Pick one of this project's success criteria.")
@@ -95,7 +101,7 @@ def monitoring_plan_save(
     project: Project,
     fields: dict[str, Any],
     expected_version: int | None,
-    by,
+    by: User,
     at: datetime.datetime | None = None,
 ) -> MonitoringPlan:
     """Save the plan, creating it on the first save (`expected_version` None: the editor saw no
@@ -118,7 +124,7 @@ def monitoring_plan_save(
 
 @transaction.atomic
 def watched_series_delete(
-    *, series: WatchedSeries, expected_version: int, by, at: datetime.datetime | None = None
+    *, series: WatchedSeries, expected_version: int, by: User, at: datetime.datetime | None = None
 ) -> None:
     """Stop watching a criterion; its unresolved alerts are resolved, saying why. A shipped
     project keeps at least one watched series."""
@@ -142,13 +148,15 @@ def watched_series_delete(
         resolved_by=by,
         resolve_note="Resolved: the criterion is no longer watched.",
     )
-    current._history_user = by  # read by django-simple-history for the revision's author
+    current._history_user = by  # type: ignore[attr-defined]  # django-simple-history's author
     current.delete()
     refresh(project)
 
 
 @transaction.atomic
-def alert_acknowledge(*, alert: Alert, by, note: str, at: datetime.datetime | None = None) -> Alert:
+def alert_acknowledge(
+    *, alert: Alert, by: User, note: str, at: datetime.datetime | None = None
+) -> Alert:
     """Someone is on it: the alert stays until its condition clears (or someone resolves it)."""
     note = note.strip()
     if not note:
@@ -165,7 +173,9 @@ def alert_acknowledge(*, alert: Alert, by, note: str, at: datetime.datetime | No
 
 
 @transaction.atomic
-def alert_resolve(*, alert: Alert, by, note: str, at: datetime.datetime | None = None) -> Alert:
+def alert_resolve(
+    *, alert: Alert, by: User, note: str, at: datetime.datetime | None = None
+) -> Alert:
     """Closed by a person. If the condition is still there, the next pass opens a new alert."""
     note = note.strip()
     if not note:
@@ -234,7 +244,9 @@ def _day(moment: datetime.datetime) -> str:
     return f"{day.day} {day:%b %H:%M}"
 
 
-def _series_findings(series_rows, now: datetime.datetime) -> list[Finding]:
+def _series_findings(
+    series_rows: Iterable[SeriesWithLatest], now: datetime.datetime
+) -> list[Finding]:
     findings = []
     for series in series_rows:
         criterion = series.criterion
@@ -258,7 +270,12 @@ def _series_findings(series_rows, now: datetime.datetime) -> list[Finding]:
                 )
             )
         value = series.latest_value
-        if value is not None and is_breach(value, series.alert_threshold, criterion.direction):
+        # Value and time come from the same reading: both or neither.
+        if (
+            value is not None
+            and last_at is not None
+            and is_breach(value, series.alert_threshold, criterion.direction)
+        ):
             side = "above" if criterion.direction == Direction.LOWER else "below"
             findings.append(
                 Finding(
@@ -276,13 +293,14 @@ def _series_findings(series_rows, now: datetime.datetime) -> list[Finding]:
     return findings
 
 
-def _plan_findings(plans, today: datetime.date) -> list[Finding]:
+def _plan_findings(plans: Iterable[MonitoringPlan], today: datetime.date) -> list[Finding]:
     findings = []
     for plan in plans:
         due = plan.retrain_due()
         if due is None or due >= today:
             continue
         late = (today - due).days
+        assert plan.trained_on is not None  # retrain_due() is None without it
         model = f"Model {plan.model_version}" if plan.model_version else "The model in production"
         findings.append(
             Finding(
@@ -359,14 +377,15 @@ def findings_now(now: datetime.datetime) -> tuple[list[int], int, list[Finding]]
 def _cleared_note(alert: Alert, now: datetime.datetime, monitored: bool) -> str:
     if not monitored:
         return "Resolved by itself: the project is no longer monitored."
-    return {
+    words: dict[str, str] = {
         AlertKind.QUIET: "Resolved by itself: production readings arrived again.",
         AlertKind.BREACH: "Resolved by itself: the latest production reading is back within "
         "the alert threshold.",
         AlertKind.STALE_MODEL: "Resolved by itself: the model was retrained (or the cadence "
         "changed).",
         AlertKind.DRIFT: "Resolved by itself: live scores are stable against their version again.",
-    }[alert.kind]
+    }
+    return words[alert.kind]
 
 
 def monitoring_run(

@@ -23,7 +23,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Notification, NotificationKind
+from accounts.models import Notification, NotificationKind, User
 from accounts.services.notifications import notify_each
 
 from ..access import editors_by_project
@@ -43,7 +43,7 @@ def log_reminder_key(*, project_id: int, monday: datetime.date) -> str:
     return f"reminder:log:{project_id}:{week_label(monday)}"
 
 
-def _email(user, projects: list[Project], monday: datetime.date) -> EmailMessage:
+def _email(user: User, projects: list[Project], monday: datetime.date) -> EmailMessage:
     if len(projects) == 1:
         subject = f"Waypoint: no weekly log yet for {projects[0].name}"
     else:
@@ -101,6 +101,7 @@ def log_reminders_send(*, at: datetime.datetime | None = None) -> int:
     created = notify_each(rows)
     by_user = defaultdict(list)
     for notification in created:
+        assert notification.project_id is not None  # every reminder names its project
         by_user[notification.user_id].append(projects[notification.project_id])
     messages = [
         _email(people[user_id], sorted(mine, key=lambda p: p.name), monday)

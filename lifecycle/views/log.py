@@ -55,9 +55,9 @@ def _weeks(
         for week in weeks:
             for experiment in week.experiments:
                 if reading_form is not None and reading_form.experiment_pk == experiment.pk:
-                    experiment.reading_form = reading_form
+                    experiment.reading_form = reading_form  # type: ignore[attr-defined]  # for the template
                 else:
-                    experiment.reading_form = _reading_form(experiment, criteria)
+                    experiment.reading_form = _reading_form(experiment, criteria)  # type: ignore[attr-defined]
     return weeks
 
 

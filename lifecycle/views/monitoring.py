@@ -189,7 +189,7 @@ def _alert_action(request, slug, pk, act, done: str):
     alert = get_object_or_404(Alert, project=access.project, pk=pk)
     form = AlertNoteForm(request.POST)
     if not form.is_valid():
-        messages.error(request, form.errors["note"][0])
+        messages.error(request, str(form.errors["note"][0]))
         return redirect(f"{_page_url(access.project)}#alert-{alert.pk}")
     try:
         act(alert=alert, by=request.user, note=form.cleaned_data["note"])

@@ -285,6 +285,7 @@ def project_blocker(request, slug):
                     by=request.user,
                 )
             except services.EditConflict as conflict:
+                assert isinstance(conflict.current, Project)  # the blocker's conflict carries it
                 now = conflict.current.blocker or "no blocker"
                 form = BlockerForm(
                     {"blocker": form.cleaned_data["blocker"], "expected": conflict.current.blocker}

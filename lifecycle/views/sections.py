@@ -4,6 +4,8 @@ Every edit carries the version it started from; a save over someone else's newer
 refused with a conflict screen that keeps the user's text (see services.document_save).
 """
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -145,10 +147,11 @@ def risk_new(request, slug):
 def row_delete(request, slug, kind, pk):
     """Delete a criterion or a risk, refused if it changed since the page was loaded."""
     access = get_project_for_editor(request.user, slug)
-    rows, section = {
+    sections: dict[str, tuple[Any, str]] = {
         "criteria": (access.project.criteria, "criteria"),
         "risks": (access.project.risks, "risks"),
-    }[kind]
+    }
+    rows, section = sections[kind]
     row = get_object_or_404(rows, pk=pk)
     try:
         version = int(request.POST.get("version", ""))
