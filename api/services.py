@@ -30,6 +30,11 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
     return token
 
 
+def api_token_record_use(*, token_id: int, at: datetime.datetime) -> None:
+    """Note that token `token_id` was used at `at` (the API does so at most once a minute)."""
+    ApiToken.objects.filter(pk=token_id).update(last_used_at=at)
+
+
 def idempotency_records_purge(*, now: datetime.datetime | None = None) -> int:
     """Delete records past the 24-hour window (they are ignored already). Not scheduled yet."""
     cutoff = (now or timezone.now()) - IDEMPOTENCY_WINDOW

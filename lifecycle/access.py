@@ -6,6 +6,7 @@ write gets 403. Managers read every project; superusers read and change everythi
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
@@ -17,7 +18,8 @@ from .models import Project
 
 READ, EDIT, OWN = 1, 2, 3
 RANK_OF_ROLE = {Role.VIEWER: READ, Role.EDITOR: EDIT, Role.OWNER: OWN}
-EDITOR_ROLES = frozenset({Role.OWNER, Role.EDITOR})
+# The roles whose members may change a project: the rule above, as a set for queries.
+EDITOR_ROLES = frozenset(role for role, rank in RANK_OF_ROLE.items() if rank >= EDIT)
 
 
 @dataclass(frozen=True)
@@ -102,26 +104,32 @@ def get_project_for_owner(user, slug: str) -> ProjectAccess:
     return _get_project(user, slug, OWN)
 
 
-def _editor_lookup_sql() -> str:
+@cache
+def _project_and_role_sql() -> str:
     project, membership = Project._meta.db_table, Membership._meta.db_table
     return (
         f"SELECT p.id, m.role FROM {project} p "  # noqa: S608 (table names from the models)
-        f"LEFT JOIN {membership} m ON m.team_id = p.team_id AND m.user_id = %s "
-        "WHERE p.slug = %s"
+        f"JOIN {membership} m ON m.team_id = p.team_id WHERE p.slug = %s AND m.user_id = %s"
     )
 
 
 def project_id_for_editor(user, slug: str) -> int:
-    """The id of project `slug` if `user` may change it, from one small SQL statement.
+    """The id of project `slug` if `user` may change it (else Http404 or PermissionDenied).
 
     For the busiest write (metric readings sent by training scripts), which needs nothing but the
-    id: the ORM's version of the same lookup costs several times more CPU. Anything short of
-    "yes" goes through get_project_for_editor, so the 404/403 answers stay the same."""
-    with connection.cursor() as cursor:
-        cursor.execute(_editor_lookup_sql(), [user.pk, slug])
-        row = cursor.fetchone()
-    if row and user.is_active and (user.is_superuser or row[1] in EDITOR_ROLES):
-        return row[0]
+    id. A member's role on the project's team is read by one plain statement and judged by
+    RANK_OF_ROLE, as in project_access; anyone else (no role, a role that may not edit, a
+    superuser, an inactive user) goes through get_project_for_editor, so the answers stay the
+    same. The ORM's query for the same row costs ~330 us of CPU against ~20 us for the statement
+    (measured in-process; with the ORM's queries on the readings path, log-metric fell to 2.2x
+    MLflow in make bench, below its 3x goal). tests/fast_path_checks.py holds the answers equal
+    to get_project_for_editor's for every kind of user, on PostgreSQL and on SQLite."""
+    if user.is_authenticated and user.is_active and not user.is_superuser:
+        with connection.cursor() as cursor:
+            cursor.execute(_project_and_role_sql(), [slug, user.pk])
+            row = cursor.fetchone()
+        if row is not None and RANK_OF_ROLE[Role(row[1])] >= EDIT:
+            return row[0]
     return get_project_for_editor(user, slug).project.pk
 
 
@@ -130,5 +138,5 @@ def teams_user_can_create_in(user):
     if user.is_superuser:
         return Team.objects.all()
     return Team.objects.filter(
-        memberships__user=user, memberships__role__in=[Role.OWNER, Role.EDITOR]
+        memberships__user=user, memberships__role__in=EDITOR_ROLES
     ).distinct()

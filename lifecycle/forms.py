@@ -2,8 +2,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import URLValidator
 
-from accounts.models import Role, Team
+from accounts.models import Team
 
+from .access import EDITOR_ROLES
 from .models import (
     Charter,
     Direction,
@@ -68,7 +69,7 @@ class ProjectDetailsForm(VersionedForm):
             get_user_model()
             .objects.filter(
                 memberships__team_id=self.instance.team_id,
-                memberships__role__in=[Role.OWNER, Role.EDITOR],
+                memberships__role__in=EDITOR_ROLES,
             )
             .order_by("username")
         )

@@ -6,12 +6,12 @@ Each user sees and revokes only their own tokens (someone else's is a 404).
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_POST
 
 from api.forms import ApiTokenForm
-from api.models import ApiToken
+from api.selectors import api_token_of_or_404, api_tokens_of
 from api.services import api_token_create, api_token_revoke
 from lifecycle.selectors.digests import digest_preferences
 
@@ -23,7 +23,7 @@ def _tokens_response(request, *, form=None, new_secret=None, new_token=None, sta
         template += "#tokens"
     context = {
         "form": form or ApiTokenForm(),
-        "tokens": ApiToken.objects.filter(user=request.user),
+        "tokens": api_tokens_of(request.user),
         "new_secret": new_secret,
         "new_token": new_token,
         "digest_preferences": digest_preferences(user=request.user),  # digests' section
@@ -53,7 +53,7 @@ def token_create(request):
 @require_POST
 @login_required
 def token_revoke(request, pk: int):
-    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    token = api_token_of_or_404(request.user, pk)
     api_token_revoke(token=token)
     if request.htmx:
         return _tokens_response(request)

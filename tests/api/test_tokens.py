@@ -5,10 +5,13 @@ import hashlib
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.utils import timezone
+from ninja.errors import AuthenticationError
 
+from api.auth import TokenAuth
 from api.models import ApiToken
+from api.selectors import api_token_use
 from api.services import api_token_create, api_token_revoke
 
 from .conftest import ApiClient
@@ -56,6 +59,44 @@ def test_a_revoked_token_is_a_401_that_says_it_was_revoked(owner, project):
     response = ApiClient(secret).get(PROJECTS)
     assert response.status_code == 401
     assert "revoked" in response.json()["detail"]
+
+
+def test_a_token_revoked_while_in_use_is_refused_on_its_very_next_request(owner, project):
+    token, secret = api_token_create(user=owner, name="notebook")
+    api = ApiClient(secret)
+    assert api.get(PROJECTS).status_code == 200
+    api_token_revoke(token=token)
+    response = api.get(PROJECTS)
+    assert response.status_code == 401
+    assert f"({token.prefix}…) was revoked" in response.json()["detail"]
+
+
+def test_finding_a_token_is_one_query_that_brings_its_whole_user(owner, django_assert_num_queries):
+    _, secret = api_token_create(user=owner, name="t")
+    with django_assert_num_queries(1):
+        found = api_token_use(secret, since=timezone.now())
+        # The API hands the user to the same code as the pages: nothing of it is left to load.
+        assert found.user.get_deferred_fields() == set()
+        assert (found.user.pk, found.user.username, found.user.is_active) == (
+            owner.pk,
+            "olivia",
+            True,
+        )
+    assert api_token_use(secret + "x", since=timezone.now()) is None
+
+
+def test_authenticating_costs_one_query_and_a_write_at_most_once_a_minute(
+    owner, django_assert_num_queries
+):
+    token, secret = api_token_create(user=owner, name="t")
+    request = RequestFactory().get(PROJECTS)
+    with django_assert_num_queries(2):  # the token, and its first use recorded
+        assert TokenAuth().authenticate(request, secret) == owner
+    with django_assert_num_queries(1):
+        assert TokenAuth().authenticate(request, secret) == owner
+    api_token_revoke(token=token)
+    with django_assert_num_queries(1), pytest.raises(AuthenticationError, match="revoked"):
+        TokenAuth().authenticate(request, secret)
 
 
 def test_the_token_of_an_inactive_user_is_a_401(owner, project):

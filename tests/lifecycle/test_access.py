@@ -1,10 +1,21 @@
 """Who may use each view: anonymous → login, outsider → 404, read-only → 403 on writes."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.urls import reverse
 
+from accounts.models import Membership
+from lifecycle.access import EDIT as EDIT_RANK
+from lifecycle.access import (
+    EDITOR_ROLES,
+    RANK_OF_ROLE,
+    get_project_for_editor,
+    project_id_for_editor,
+)
 from lifecycle.models import Alert
-from tests.factories import add_criterion, add_risk, watch
+from tests.factories import add_criterion, add_risk, make_team, make_user, watch
 
 READ, EDIT, OWN = "read", "edit", "own"
 
@@ -308,3 +319,72 @@ def test_editor_can_create_a_project_in_their_team(client, team, editor):
         "tech_transfer",
         "monitoring",
     ]
+
+
+# The readings API's shortcut: project_id_for_editor answers as get_project_for_editor does.
+
+
+def _answer(lookup, user, slug):
+    """What an access helper says: the project's id, or the exception it raised."""
+    try:
+        found = lookup(user, slug)
+    except (Http404, PermissionDenied) as error:
+        return type(error)
+    return found if isinstance(found, int) else found.project.pk
+
+
+@pytest.fixture
+def every_kind_of_user(team, owner, editor, viewer, outsider, manager, django_user_model):
+    admin = django_user_model.objects.create_superuser("root", "root@example.com", "pw")
+    retired = make_user("rita")
+    Membership.objects.create(team=team, user=retired, role="editor")
+    retired.is_active = False
+    retired.save()
+    elsewhere = make_user("ella")
+    make_team("Other team", members={elsewhere: "owner", outsider: "editor"})
+    return {
+        "owner": owner,
+        "editor": editor,
+        "viewer": viewer,
+        "outsider": outsider,
+        "manager": manager,
+        "superuser": admin,
+        "inactive editor": retired,
+        "owner of another team": elsewhere,
+        "anonymous": AnonymousUser(),
+    }
+
+
+@pytest.mark.django_db
+def test_the_editor_shortcut_answers_as_the_general_helper_for_every_kind_of_user(
+    project, every_kind_of_user
+):
+    expected = {
+        "owner": project.pk,
+        "editor": project.pk,
+        "viewer": PermissionDenied,
+        "outsider": Http404,
+        "manager": PermissionDenied,
+        "superuser": project.pk,
+        "inactive editor": Http404,
+        "owner of another team": Http404,
+        "anonymous": Http404,
+    }
+    for name, user in every_kind_of_user.items():
+        answer = _answer(project_id_for_editor, user, project.slug)
+        assert answer == _answer(get_project_for_editor, user, project.slug) == expected[name], name
+        assert _answer(project_id_for_editor, user, "no-such-project") == Http404, name
+
+
+@pytest.mark.django_db
+def test_the_editor_shortcut_is_one_query_for_a_member_who_edits(
+    project, owner, editor, django_assert_num_queries
+):
+    for user in (owner, editor):
+        with django_assert_num_queries(1):
+            assert project_id_for_editor(user, project.slug) == project.pk
+
+
+def test_owners_and_editors_edit_and_viewers_do_not():
+    assert {"owner", "editor"} == EDITOR_ROLES
+    assert RANK_OF_ROLE["viewer"] < EDIT_RANK <= RANK_OF_ROLE["editor"] < RANK_OF_ROLE["owner"]
