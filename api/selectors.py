@@ -52,12 +52,14 @@ def api_token_use(secret: str, *, since: datetime.datetime) -> TokenUse | None:
     user = next(iter(get_user_model().objects.raw(_token_use_sql(), params)), None)
     if user is None:
         return None
+    # The statement's extra columns arrive as attributes of the user raw() builds.
+    extra = user.__dict__
     return TokenUse(
         user=user,
-        token_id=user.api_token_id,
-        prefix=user.api_token_prefix,
-        revoked=bool(user.api_token_revoked),
-        use_unrecorded=bool(user.api_token_use_unrecorded),
+        token_id=extra["api_token_id"],
+        prefix=extra["api_token_prefix"],
+        revoked=bool(extra["api_token_revoked"]),
+        use_unrecorded=bool(extra["api_token_use_unrecorded"]),
     )
 
 
