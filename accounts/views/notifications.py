@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Notification
-from accounts.selectors.notifications import notifications_for, unread_count
+from accounts.selectors.notifications import notifications_for
 from accounts.services.notifications import notification_mark_read, notifications_mark_all_read
 
 
@@ -25,7 +25,8 @@ def _list_response(request, *, status: int = 200):
     template = "accounts/notifications.html"
     if request.htmx and request.htmx.target == "notifications":
         template += "#notifications"
-    context = {"page": page, "unread_only": unread_only, "unread": unread_count(request.user)}
+    # The unread count is the bell's (accounts.context_processors), counted once a request.
+    context = {"page": page, "unread_only": unread_only}
     return TemplateResponse(request, template, context, status=status)
 
 
