@@ -1,83 +1,56 @@
-"""Raw inserts store datetimes exactly as Django would on SQLite."""
+"""Bulk inserts (lifecycle/bulk.py) store what the ORM would: COPY on PostgreSQL (the suite's
+database; SQLite's bulk_create path is checked in tests/demos/test_storing_sqlite.py)."""
 
 import datetime
 
 import pytest
 
-from lifecycle.bulk import sqlite_datetime
+from demos.models import Example
+from demos.services import demo_create
+from lifecycle.bulk import insert_rows
+from lifecycle.models import Reading
+from tests.factories import add_criterion
+
+pytestmark = pytest.mark.django_db
+
+MOMENTS = [
+    datetime.datetime(2026, 11, 20, 14, 0, tzinfo=datetime.UTC),
+    datetime.datetime(
+        2026, 3, 29, 2, 30, 5, 123, tzinfo=datetime.timezone(datetime.timedelta(hours=2))
+    ),
+    datetime.datetime(1999, 12, 31, 23, 59, 59, 999999, tzinfo=datetime.UTC),
+]
+COLUMNS = ("criterion_id", "project_id", "value", "at", "source", "created_by_id")
 
 
-class UtcSqliteConnection:
-    """What Django's SQLite operations read from their connection (USE_TZ, database in UTC)."""
-
-    timezone = datetime.UTC
-    features = None
-
-
-@pytest.mark.parametrize(
-    "moment",
-    [
-        datetime.datetime(2026, 11, 20, 14, 0, tzinfo=datetime.UTC),
-        datetime.datetime(2026, 11, 20, 14, 0, 5, 123, tzinfo=datetime.UTC),
-        datetime.datetime(
-            2026, 3, 29, 2, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=2))
-        ),
-        datetime.datetime(1999, 12, 31, 23, 59, 59, 999999, tzinfo=datetime.UTC),
-    ],
-)
-def test_a_moment_is_stored_as_djangos_sqlite_backend_stores_it(moment):
-    from django.db.backends.sqlite3.base import DatabaseOperations
-
-    django_text = DatabaseOperations(UtcSqliteConnection()).adapt_datetimefield_value(moment)
-    assert sqlite_datetime(moment, datetime.UTC) == django_text
+def test_readings_read_back_as_the_orm_stores_them(project, owner):
+    criterion = add_criterion(project, owner)
+    insert_rows(
+        Reading,
+        COLUMNS,
+        [(criterion.pk, project.pk, n / 3, at, "api", owner.pk) for n, at in enumerate(MOMENTS)],
+    )
+    for n, at in enumerate(MOMENTS):
+        Reading.objects.create(
+            criterion=criterion, project=project, value=n / 3, at=at, source="api", created_by=owner
+        )
+    rows = list(Reading.objects.order_by("id").values_list(*COLUMNS))
+    assert rows[:3] == rows[3:]
+    assert [row[3] for row in rows[:3]] == MOMENTS
 
 
-class SqliteConnection:
-    """Just what insert_rows uses of Django's connection, over an in-memory sqlite3 database
-    (the suite's own database is PostgreSQL)."""
-
-    vendor = "sqlite"
-    timezone = datetime.UTC
-
-    def __init__(self):
-        import sqlite3
-
-        self.db = sqlite3.connect(":memory:")
-        self.statements = 0
-
-    def cursor(self):
-        connection = self
-
-        class Cursor:
-            def __enter__(self):
-                return self
-
-            def __exit__(self, *exc):
-                return False
-
-            def execute(self, sql, params):
-                connection.statements += 1
-                connection.db.execute(sql.replace("%s", "?"), params)
-
-            def executemany(self, sql, param_list):
-                for params in param_list:
-                    self.execute(sql, params)
-
-        return Cursor()
+def test_json_given_as_text_is_stored_as_json(project, owner):
+    demo = demo_create(project=project, title="Urgent tickets", by=owner)
+    dataset = demo.datasets.create(model_version="v1", scale=demo.scale)
+    insert_rows(
+        Example,
+        ("dataset_id", "row", "external_id", "score", "top_class", "fields"),
+        [(dataset.pk, 2, "t1", 0.5, "", '{"title": "Printer on fire", "n": "1"}')],
+    )
+    assert Example.objects.get().fields == {"title": "Printer on fire", "n": "1"}
+    assert Example.objects.filter(fields__title="Printer on fire").exists()
 
 
-@pytest.mark.parametrize("count", [1, 499, 500, 1001, 1203])
-def test_sqlite_inserts_every_row_in_order_several_rows_per_statement(monkeypatch, count):
-    from lifecycle import bulk
-
-    fake = SqliteConnection()
-    fake.db.execute("CREATE TABLE t (n integer, label text, at text)")
-    monkeypatch.setattr(bulk, "connection", fake)
-    moment = datetime.datetime(2026, 11, 20, 14, 0, tzinfo=datetime.UTC)
-    rows = [(n, f"row {n}", moment) for n in range(count)]
-
-    bulk.insert_rows("t", ("n", "label", "at"), rows)
-
-    stored = fake.db.execute("SELECT n, label, at FROM t ORDER BY rowid").fetchall()
-    assert stored == [(n, f"row {n}", "2026-11-20 14:00:00") for n in range(count)]
-    assert fake.statements == -(-count // bulk.ROWS_PER_STATEMENT)
+def test_no_rows_is_no_statement(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        insert_rows(Reading, COLUMNS, [])
