@@ -21,7 +21,6 @@ from django.db.models.fields.json import KeyTextTransform
 MAX_WORDS = 8
 WORD = re.compile(r"\w+")
 
-INDEX = "demos_example_text"
 # The migration creates the index on exactly this expression, so the planner can use it.
 PG_DOCUMENT = """jsonb_to_tsvector('simple'::regconfig, "demos_example"."fields", '["string"]')"""
 

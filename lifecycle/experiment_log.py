@@ -13,7 +13,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from .bulk import insert_rows
+from plumbing.bulk import insert_rows
+
 from .models import (
     Experiment,
     Outcome,

@@ -1,6 +1,6 @@
 """Storing an upload's checked rows, chunk by chunk so the job can report progress.
 
-- PostgreSQL, the production database: COPY (lifecycle/bulk.py), on two connections at once. The
+- PostgreSQL, the production database: COPY (plumbing/bulk.py), on two connections at once. The
   server's processes do most of the work (the GIN text index above all), and two of them run
   side by side on the machine's two cores (1M rows: 30 -> 19 s; bench/README.md). Inside a
   transaction (seed_demo) the second connection could not see the dataset: one connection then.
@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from django.db import connection, transaction
 
-from lifecycle.bulk import insert_rows
+from plumbing.bulk import insert_rows
 
 from ..models import Example
 

@@ -3,6 +3,8 @@ import nh3
 from django import template
 from django.utils.safestring import mark_safe
 
+from plumbing.numbers import number
+
 register = template.Library()
 
 ALLOWED_TAGS = {
@@ -25,12 +27,5 @@ def markdown(text: str) -> str:
     return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
 
 
-@register.filter
-def number(value) -> str:
-    """A metric value as people write it: 0.85, 12, 1,250,000, 3.5 (no trailing zeros)."""
-    if value is None or value == "":
-        return ""
-    value = float(value)
-    if value.is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.4f}".rstrip("0").rstrip(".")
+# A metric value as people write it: 0.85, 12, 1,250,000, 3.5 (plumbing/numbers.py).
+register.filter("number", number)

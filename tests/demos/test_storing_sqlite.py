@@ -18,7 +18,7 @@ from demos.services import demo_create
 from demos.services import storing
 from demos.services.uploads import save_upload
 from demos.services.processing import Columns, upload_process
-from lifecycle.bulk import insert_rows
+from plumbing.bulk import insert_rows
 from lifecycle.models import Reading
 
 storing.CHUNK_ROWS = 7  # several chunks, each its own transaction

@@ -1,4 +1,4 @@
-"""Bulk inserts (lifecycle/bulk.py) store what the ORM would: COPY on PostgreSQL (the suite's
+"""Bulk inserts (plumbing/bulk.py) store what the ORM would: COPY on PostgreSQL (the suite's
 database; SQLite's bulk_create path is checked in tests/demos/test_storing_sqlite.py)."""
 
 import datetime
@@ -7,8 +7,8 @@ import pytest
 
 from demos.models import Example
 from demos.services import demo_create
-from lifecycle.bulk import insert_rows
 from lifecycle.models import Reading
+from plumbing.bulk import insert_rows
 from tests.factories import add_criterion
 
 pytestmark = pytest.mark.django_db
