@@ -15,7 +15,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
 from demos.services.live import LiveError
-from lifecycle.experiment_log import LogError
+from lifecycle.services.experiment_log import LogError
 from lifecycle.weeks import BadWeek
 
 HOW_TO_AUTHENTICATE = (

@@ -18,10 +18,14 @@ from lifecycle.access import (
     project_id_for_editor,
     readable_projects,
 )
-from lifecycle.experiment_log import ReadingInput, experiment_add, readings_add_to_project
 from lifecycle.models import Charter, Experiment, Project, Timebox
-from lifecycle.queries import criteria_with_latest_reading, last_log_at, latest_likelihood
+from lifecycle.selectors.projects import (
+    criteria_with_latest_reading,
+    last_log_at,
+    latest_likelihood,
+)
 from lifecycle.services import EditConflict, document_save
+from lifecycle.services.experiment_log import ReadingInput, experiment_add, readings_add_to_project
 from lifecycle.weeks import parse_week, week_label, week_start
 
 from .idempotency import run_idempotently

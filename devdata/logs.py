@@ -13,13 +13,13 @@ import random
 from django.utils import timezone
 
 from accounts.models import Role
-from lifecycle.experiment_log import (
+from lifecycle.models import CriterionKind, Direction, Outcome, ReadingSource, StageKind
+from lifecycle.services.experiment_log import (
     MAX_READINGS_PER_CALL,
     ReadingInput,
     experiment_add,
     readings_add,
 )
-from lifecycle.models import CriterionKind, Direction, Outcome, ReadingSource, StageKind
 from lifecycle.weeks import week_start
 from plumbing.numbers import number
 

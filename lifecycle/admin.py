@@ -115,7 +115,7 @@ class ExperimentAdmin(SimpleHistoryAdmin):
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Shown, never changed here: readings are append-only, and the hourly summaries follow
-    them (lifecycle/rollups.py)."""
+    them (lifecycle/services/rollups.py)."""
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -151,7 +151,8 @@ class ReadingsSummarisedAdmin(ReadOnlyAdmin):
 
 @admin.register(ProjectSummary)
 class ProjectSummaryAdmin(admin.ModelAdmin):
-    """Read-only: the services keep them (lifecycle/summary.py); `refresh_summaries` rebuilds."""
+    """Read-only: the services keep them (lifecycle/services/summary.py); `refresh_summaries`
+    rebuilds."""
 
     list_display = [
         "project",

@@ -17,12 +17,12 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 from plumbing.htmx import HtmxHttpRequest
 
 from . import services
-from .charts import ProjectProgress
 from .forms import CriterionForm, ExitCriterionForm, MoveStageForm, RiskForm, ShipForm, StopForm
 from .health import project_health
-from .history import changes_since, values_at_version
 from .models import CriterionKind, ExitCriterion, Project, ProjectEvent
-from .timeline import stage_timeline
+from .selectors.charts import ProjectProgress
+from .selectors.history import changes_since, values_at_version
+from .selectors.timeline import stage_timeline
 
 
 def project_page_context(access, **extra) -> dict:

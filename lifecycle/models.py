@@ -453,7 +453,7 @@ class ReadingHour(models.Model):
     chart of a criterion with a million readings reads a few hundred rows instead.
 
     Brought up to date by a task after readings are stored (lifecycle.services.derived.refresh,
-    lifecycle/rollups.py: catch_up), never by a page view; storing waits for none of it, as
+    lifecycle/services/rollups.py: catch_up), never by a page view; storing waits for none of it, as
     cheap as it can be for scripts that log every step."""
 
     # No index of its own: the unique (criterion, source, hour) constraint serves it.

@@ -4,11 +4,11 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from .reminders import overdue_reminders_send
 from .selectors.digests import digest_week
 from .services.derived import rollups_catch_up
 from .services.digests import digests_send, digests_unfinished
 from .services.monitoring import monitoring_run
+from .services.overdue import overdue_reminders_send
 from .services.reminders import log_reminders_send
 
 

@@ -4,7 +4,8 @@
 Each statement stands in for an ORM query on the busiest requests (see their docstrings):
 - api.selectors.api_token_use: a token with its user (Manager.raw);
 - lifecycle.access.project_id_for_editor: the project id when the caller may change it;
-- lifecycle.experiment_log.criterion_ids_by_name: the project's criteria by name, in page order.
+- lifecycle.services.experiment_log.criterion_ids_by_name: the project's criteria by name, in page
+  order.
 `run()` returns every disagreement; an empty list means the statements answer as the ORM does.
 """
 
@@ -20,8 +21,8 @@ from api.models import ApiToken, token_hash
 from api.selectors import api_token_use
 from api.services import api_token_create, api_token_revoke
 from lifecycle.access import get_project_for_editor, project_id_for_editor
-from lifecycle.experiment_log import LogError, criterion_ids_by_name
 from lifecycle.models import SuccessCriterion
+from lifecycle.services.experiment_log import LogError, criterion_ids_by_name
 from tests.factories import add_criterion, make_project, make_team, make_user
 
 MINUTE = datetime.timedelta(minutes=1)

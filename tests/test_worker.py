@@ -143,9 +143,9 @@ def test_the_compose_worker_probe_passes_for_a_live_worker_and_fails_for_a_missi
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_rolls_up_stored_readings(real_worker, project, owner):
     """Readings stored through the service queue the rollups' chore; the worker runs it."""
-    from lifecycle import rollups
-    from lifecycle.experiment_log import ReadingInput, readings_add
     from lifecycle.models import ReadingHour
+    from lifecycle.selectors import rollups
+    from lifecycle.services.experiment_log import ReadingInput, readings_add
     from tests.factories import add_criterion
 
     criterion = add_criterion(project, owner, name="Precision")

@@ -49,7 +49,7 @@ CACHE = WORK / "portfolio-cache"
 
 # What the seeded database depends on: a change to any of these (or to devdata/) reseeds.
 SEED_INPUTS = [
-    "lifecycle/summary.py",
+    "lifecycle/services/summary.py",
     "lifecycle/health.py",
 ]
 SEED_INPUT_DIRS = ["devdata"]

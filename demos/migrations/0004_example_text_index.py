@@ -1,4 +1,4 @@
-"""The text index of examples (demos/search.py): GIN on PostgreSQL. (Until migration 0011,
+"""The text index of examples (demos/selectors/search.py): GIN on PostgreSQL. (Until migration 0011,
 SQLite had an FTS5 table made here; it now searches through plain lookups and needs none.)"""
 
 from django.db import migrations

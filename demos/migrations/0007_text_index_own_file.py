@@ -1,4 +1,4 @@
-"""SQLite: the text index moved from the main database file to its own (demos/search.py), so an
+"""SQLite: the text index moved from the main database file to its own (demos/selectors/search.py), so an
 upload can fill it while storing the rows. The connection that runs this has already made and
 filled the new one (search.attach); the old table and its trigger go."""
 

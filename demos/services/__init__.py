@@ -12,8 +12,8 @@ from django.utils.text import Truncator
 from accounts.models import NotificationKind, User
 from accounts.services.notifications import notifications_email, notify_gathered
 from lifecycle.access import project_editors
-from lifecycle.experiment_log import ReadingInput, readings_add
 from lifecycle.models import Project, SuccessCriterion
+from lifecycle.services.experiment_log import ReadingInput, readings_add
 
 from ..models import (
     Dataset,

@@ -9,7 +9,8 @@ from django.views.decorators.http import require_GET
 from ..access import get_demo_for_reader
 from ..models import Dataset, Example
 from ..pages import int_or_none
-from ..queries import (
+from ..selectors.drift import PSI_MEANING, band_rows, cached_psi, versions_words
+from ..selectors.examples import (
     CHANGED_PER_PAGE,
     NotComparable,
     Shown,
@@ -19,7 +20,6 @@ from ..queries import (
     ready_datasets,
     shown_fields,
 )
-from ..selectors.drift import PSI_MEANING, band_rows, cached_psi, versions_words
 
 
 @dataclass

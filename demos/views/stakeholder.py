@@ -24,7 +24,7 @@ from ..access import LinkUnusable, get_demo_for_reader, get_share_link
 from ..forms import FeedbackForm
 from ..models import Demo, Example, Feedback
 from ..pages import int_or_none
-from ..queries import (
+from ..selectors.examples import (
     ExamplePage,
     Shown,
     demo_kind_words,

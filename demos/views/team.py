@@ -16,7 +16,7 @@ from django_htmx.http import trigger_client_event
 from accounts.requests import SignedInRequest
 from config.jobs import QueueUnavailable
 from lifecycle.access import get_project_for_editor, get_project_for_reader
-from lifecycle.experiment_log import LogError
+from lifecycle.services.experiment_log import LogError
 
 from .. import services
 from ..access import DemoAccess, get_demo_for_editor, get_demo_for_reader
@@ -34,15 +34,15 @@ from ..forms import (
 )
 from ..models import JobStatus, ScaleKind, ShareLink, Verdict
 from ..pages import DEMO_CHANGED, DETAIL_TEMPLATE, changed, demo_url, int_or_none
-from ..queries import (
+from ..scales import ScaleError, validate_bands
+from ..selectors.drift import PSI_MEANING, live_traffic
+from ..selectors.examples import (
     cached_band_counts,
     dataset_bands,
     label_set,
     ready_datasets,
     recent_feedback,
 )
-from ..scales import ScaleError, validate_bands
-from ..selectors.drift import PSI_MEANING, live_traffic
 from ..services import live
 from ..services.uploads import save_upload
 

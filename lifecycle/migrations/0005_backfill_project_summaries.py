@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def backfill(apps, schema_editor):
-    from lifecycle.summary import summaries_refresh
+    from lifecycle.services.summary import summaries_refresh
 
     summaries_refresh(apps=apps)
 

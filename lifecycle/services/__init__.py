@@ -28,8 +28,8 @@ from ..models import (
     VersionedDocument,
     WatchedSeries,
 )
-from ..revisions import save_revision
 from .derived import refresh
+from .revisions import save_revision
 
 Document = TypeVar("Document", bound=VersionedDocument)
 
@@ -129,7 +129,7 @@ def document_save(
     return current
 
 
-# Sections whose saves change what the portfolio board shows (lifecycle.summary).
+# Sections whose saves change what the portfolio board shows (lifecycle.services.summary).
 SUMMARISED = (Risk, Stage, Timebox)
 
 

@@ -24,8 +24,8 @@ from django.db.models.functions import Coalesce
 from config.jobs import chore_send, chore_started
 
 from ..models import Project, Reading, ReadingsSummarised
-from ..rollups import catch_up
-from ..summary import summaries_refresh
+from .rollups import catch_up
+from .summary import summaries_refresh
 
 
 def refresh(*projects: Project | int, summary: bool = True, rollups: bool = False) -> None:

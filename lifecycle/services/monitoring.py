@@ -48,7 +48,6 @@ from ..models import (
     SuccessCriterion,
     WatchedSeries,
 )
-from ..revisions import save_revision
 from ..selectors.monitoring import (
     grace,
     is_breach,
@@ -57,6 +56,7 @@ from ..selectors.monitoring import (
 )
 from . import EditConflict, document_save
 from .derived import refresh
+from .revisions import save_revision
 
 if TYPE_CHECKING:
     from ..selectors.monitoring import SeriesWithLatest

@@ -18,14 +18,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
+from accounts.requests import SignedInRequest
 from plumbing.htmx import HtmxHttpRequest
 
-from .. import experiment_log
 from ..access import ProjectAccess, get_project_for_editor, get_project_for_reader
 from ..editing import form_response, section_edit
 from ..forms import ExperimentForm, ReadingForm, TimeboxForm
 from ..models import Experiment, Project, SuccessCriterion, Timebox
-from ..queries import latest_likelihood
 from ..selectors.log import (
     WEEKS_PER_PAGE,
     LogWeek,
@@ -35,6 +34,8 @@ from ..selectors.log import (
     mondays_between,
     page_of,
 )
+from ..selectors.projects import latest_likelihood
+from ..services import experiment_log
 from ..weeks import week_label
 
 LOG_CHANGED = "log-changed"
@@ -246,7 +247,7 @@ def experiment_move(request, slug, pk):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def reading_add(request: HtmxHttpRequest, slug, pk):
+def reading_add(request: SignedInRequest, slug, pk):
     """Record a metric reading measured by an experiment (readings are never edited)."""
     access = get_project_for_editor(request.user, slug)
     experiment = _experiment_of(access, pk)

@@ -3,12 +3,14 @@ owner's blocker form. The board only reads: every change happens on the project'
 """
 
 import csv
+from typing import cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -22,11 +24,12 @@ from accounts.models import Team
 from accounts.requests import SignedInRequest
 
 from .. import health as health_rules
-from .. import outcomes as outcome_reads
-from .. import portfolio, services
+from .. import services
 from ..access import get_project_for_owner, readable_projects
 from ..forms import BlockerForm, PortfolioFilterForm
 from ..models import Project, ProjectStatus
+from ..selectors import outcomes as outcome_reads
+from ..selectors import portfolio
 
 FILTER_NAMES = ("q", "team", "owner", "stage", "health", "status", "alerts")
 
@@ -111,8 +114,10 @@ def board(request: SignedInRequest):
         )
         paginator.count = sum(by_column.values())  # known already: saves a COUNT query
         page = paginator.get_page(form.cleaned_data.get("page"))
-        page.object_list = portfolio.to_cards(page.object_list, today)
-        portfolio.attach_progress(page.object_list)
+        # The page's rows (a slice of the queryset sorted above) are shown as cards.
+        cards = portfolio.to_cards(cast(QuerySet, page.object_list), today)
+        portfolio.attach_progress(cards)
+        page.object_list = cards
         context.update(page=page, sort_links=_sort_links(form, sort), page_query=_query(form))
     else:
         context["columns"] = _columns(form, projects, by_column, today, offset=0)

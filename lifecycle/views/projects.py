@@ -16,12 +16,12 @@ from ..editing import project_page_context
 from ..forms import (
     ProjectCreateForm,
 )
-from ..history import project_history
 from ..models import (
     ProjectStatus,
     StageKind,
     overdue_stages_q,
 )
+from ..selectors.history import project_history
 
 
 @require_GET

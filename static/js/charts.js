@@ -1,4 +1,4 @@
-// Draws the figures the server built (lifecycle/charts.py) with the vendored plotly.js.
+// Draws the figures the server built (lifecycle/selectors/charts.py) with the vendored plotly.js.
 // Each chart is an element with data-chart="<id of its JSON>"; the JSON comes from json_script,
 // so nothing here is inline and the strict CSP holds.
 (function () {

@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from lifecycle.experiment_log import ReadingInput, experiment_add, readings_add
 from lifecycle.models import Charter
+from lifecycle.services.experiment_log import ReadingInput, experiment_add, readings_add
 from lifecycle.weeks import parse_week
 from tests.factories import make_project, make_team, make_user
 

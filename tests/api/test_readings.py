@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from lifecycle.experiment_log import MAX_READINGS_PER_CALL
 from lifecycle.models import Reading
+from lifecycle.services.experiment_log import MAX_READINGS_PER_CALL
 
 from ..factories import make_user
 from .conftest import url

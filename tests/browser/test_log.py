@@ -8,8 +8,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from lifecycle import services
-from lifecycle.experiment_log import ReadingInput, experiment_add, timebox_review_save
 from lifecycle.models import Experiment, Reading, Timebox
+from lifecycle.services.experiment_log import ReadingInput, experiment_add, timebox_review_save
 from lifecycle.weeks import week_label, week_start
 from tests.browser_fixtures import PHONE
 from tests.factories import add_criterion

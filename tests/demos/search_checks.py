@@ -4,7 +4,7 @@ and on SQLite (test_search.py, in a subprocess on a fresh SQLite database)."""
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from demos.models import Dataset, Example
-from demos.queries import examples_page
+from demos.selectors.examples import examples_page
 from demos.services import demo_create
 from demos.services.processing import Columns
 from demos.services.uploads import save_upload

@@ -1,7 +1,6 @@
 import pytest
 
 from demos.models import Example
-from demos.queries import range_band_counts
 from demos.scales import (
     PRESETS,
     ScaleError,
@@ -10,6 +9,7 @@ from demos.scales import (
     bands_from_json,
     validate_bands,
 )
+from demos.selectors.examples import range_band_counts
 from demos.services import scale_change
 
 pytestmark = pytest.mark.django_db

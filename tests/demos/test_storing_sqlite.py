@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from tests.factories import add_criterion, make_project, make_team, make_user
 from demos.models import Dataset, Example, UploadJob
-from demos.queries import examples_page
+from demos.selectors.examples import examples_page
 from demos.services import demo_create
 from demos.services import storing
 from demos.services.uploads import save_upload

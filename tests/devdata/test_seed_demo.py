@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Team, User
 from demos.models import Dataset, Demo, Example, Feedback, JobStatus, ShareLink, UploadJob
-from demos.queries import dataset_bands
+from demos.selectors.examples import dataset_bands
 from demos.services import agreement_by_band
 from devdata.portfolio import DEMO_LOGINS, DEMO_PASSWORD, LOGS, PROJECTS
 from devdata.portfolio import DEMOS as SPECS

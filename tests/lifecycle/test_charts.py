@@ -11,10 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from lifecycle import charts
-from lifecycle.charts import ProjectProgress
-from lifecycle.experiment_log import ReadingInput, experiment_add, readings_add
+from lifecycle.selectors import charts
+from lifecycle.selectors.charts import ProjectProgress
+from lifecycle.services.experiment_log import ReadingInput, experiment_add, readings_add
 from lifecycle.weeks import week_start
+from plumbing.numbers import number
 from tests.factories import add_criterion
 
 pytestmark = pytest.mark.django_db
@@ -241,7 +242,7 @@ def test_a_long_series_is_summarised_without_losing_its_range_best_or_latest(pro
     latest = at(1) + datetime.timedelta(hours=2999)
     assert experiments["x"][-1] == charts._x(timezone.localtime(latest))
     assert experiments["y"][-1] == values[-1]
-    assert chart.summary.startswith(f"Latest {charts.number(values[-1])} on")
+    assert chart.summary.startswith(f"Latest {number(values[-1])} on")
     # 3,000 readings in 199 stretches: 15 of 16 readings, then 184 of 15
     assert sum("Lowest of 16 readings" in text for text in experiments["text"]) == 15
     assert sum("Lowest of 15 readings" in text for text in experiments["text"]) == 184

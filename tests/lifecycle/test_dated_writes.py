@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from demos.services import demo_create
 from lifecycle import services
-from lifecycle.experiment_log import ReadingInput, experiment_add
 from lifecycle.models import Charter, ExitCriterion, Project, ProjectEvent, Stage, StageKind
 from lifecycle.services import monitoring
+from lifecycle.services.experiment_log import ReadingInput, experiment_add
 
 from ..factories import add_criterion, make_project
 

@@ -176,7 +176,7 @@ def test_an_ended_project_cannot_move_until_reopened(client, project, owner):
 
 
 def test_stage_moves_appear_in_history(client, project, editor):
-    from lifecycle.history import project_history
+    from lifecycle.selectors.history import project_history
 
     client.force_login(editor)
     move(client, project, "data_collection")

@@ -11,7 +11,6 @@ from django.urls import reverse
 from demos.models import Example
 from demos.services import demo_create, feedback_record, share_link_create
 from lifecycle import services
-from lifecycle.experiment_log import timebox_for_week, timebox_set_likelihood
 from lifecycle.models import (
     DeliveryStatus,
     DigestDelivery,
@@ -22,6 +21,7 @@ from lifecycle.models import (
 )
 from lifecycle.selectors.digests import digest_week, digests_for_week, likelihood_words
 from lifecycle.services.digests import digest_render, digests_send, unsubscribe_token
+from lifecycle.services.experiment_log import timebox_for_week, timebox_set_likelihood
 from tests.demos.test_views_access import make_dataset
 from tests.factories import PASSWORD, add_criterion, make_project, make_team, make_user
 

@@ -4,15 +4,15 @@ import datetime
 
 import pytest
 
-from lifecycle.experiment_log import (
+from lifecycle.models import Reading, Timebox
+from lifecycle.selectors.projects import criteria_with_latest_reading, latest_likelihood
+from lifecycle.services.experiment_log import (
     MAX_READINGS_PER_CALL,
     LogError,
     ReadingInput,
     experiment_add,
     readings_add,
 )
-from lifecycle.models import Reading, Timebox
-from lifecycle.queries import criteria_with_latest_reading, latest_likelihood
 from lifecycle.weeks import BadWeek, parse_week, week_label, week_start
 from tests.factories import add_criterion
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from lifecycle import services
-from lifecycle.history import project_history, text_diff
+from lifecycle.selectors.history import project_history, text_diff
 from tests.factories import add_criterion, add_risk
 
 pytestmark = pytest.mark.django_db

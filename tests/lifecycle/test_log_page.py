@@ -9,7 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lifecycle import services
-from lifecycle.experiment_log import (
+from lifecycle.models import Experiment, Reading, Timebox
+from lifecycle.selectors.history import project_history
+from lifecycle.selectors.log import LogWeek
+from lifecycle.services.experiment_log import (
     ReadingInput,
     experiment_add,
     experiment_readings_add,
@@ -17,9 +20,6 @@ from lifecycle.experiment_log import (
     timebox_review_save,
     timebox_set_likelihood,
 )
-from lifecycle.history import project_history
-from lifecycle.models import Experiment, Reading, Timebox
-from lifecycle.selectors.log import LogWeek
 from lifecycle.weeks import week_label, week_start
 from tests.factories import add_criterion, make_project, make_team
 

@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 
 from lifecycle import services
-from lifecycle.experiment_log import experiment_add
 from lifecycle.models import Project
-from lifecycle.portfolio import CARDS_PER_COLUMN, ROWS_PER_PAGE
+from lifecycle.selectors.portfolio import CARDS_PER_COLUMN, ROWS_PER_PAGE
+from lifecycle.services.experiment_log import experiment_add
 from lifecycle.views.portfolio import csv_safe
 from lifecycle.weeks import week_start
 from tests.factories import add_criterion, add_risk, make_project, make_team, make_user
@@ -177,7 +177,7 @@ def test_a_card_shows_what_a_manager_needs(client, manager, owner, portfolio):
         by=owner,
         likelihood=55,
     )
-    from lifecycle.experiment_log import ReadingInput, readings_add
+    from lifecycle.services.experiment_log import ReadingInput, readings_add
 
     readings_add(project=route, readings=[ReadingInput("Late deliveries", 15.0)], by=owner)
     add_risk(route, owner, likelihood=5, impact=5)

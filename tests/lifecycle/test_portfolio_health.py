@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from lifecycle import health, services
-from lifecycle.experiment_log import experiment_add
 from lifecycle.models import ProjectSummary, Stage
+from lifecycle.services.experiment_log import experiment_add
 from lifecycle.weeks import week_start
 from tests.factories import add_risk
 

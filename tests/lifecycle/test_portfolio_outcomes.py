@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from lifecycle import services
 from lifecycle.models import Stage
-from lifecycle.outcomes import count_axis
+from lifecycle.selectors.outcomes import count_axis
 from tests.factories import make_project, make_team, make_user, watch
 
 OUTCOMES = reverse("lifecycle:portfolio_outcomes")

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lifecycle import services
-from lifecycle.timeline import stage_timeline
+from lifecycle.selectors.timeline import stage_timeline
 from tests.factories import add_criterion, add_risk
 
 pytestmark = pytest.mark.django_db

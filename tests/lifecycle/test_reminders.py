@@ -16,8 +16,8 @@ from django.utils import timezone
 from accounts.models import Notification
 from accounts.services.notifications import notify
 from lifecycle import services
-from lifecycle.experiment_log import timebox_for_week
-from lifecycle.reminders import overdue_reminders_send
+from lifecycle.services.experiment_log import timebox_for_week
+from lifecycle.services.overdue import overdue_reminders_send
 from lifecycle.services.reminders import log_reminders_send
 from lifecycle.tasks import send_log_reminders, send_overdue_stage_reminders
 from tests.factories import make_project, make_team, make_user

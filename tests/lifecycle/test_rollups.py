@@ -7,9 +7,10 @@ import random
 import pytest
 from django.db.models import Count, Max, Min
 
-from lifecycle import rollups
-from lifecycle.experiment_log import ReadingInput, experiment_add, readings_add
 from lifecycle.models import Reading, ReadingHour
+from lifecycle.selectors import rollups as rollup_reads
+from lifecycle.services import rollups
+from lifecycle.services.experiment_log import ReadingInput, experiment_add, readings_add
 from tests.factories import add_criterion
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +109,7 @@ def test_stretches_hold_about_equally_many_readings_and_never_exceed_the_limit()
         ReadingHour(readings=n, hour=START + datetime.timedelta(hours=i))
         for i, n in enumerate([5, 1, 1, 1, 40, 2, 2, 2, 2, 2, 2, 2, 3])
     ]
-    groups = rollups.stretches(hours, 4)
+    groups = rollup_reads.stretches(hours, 4)
 
     assert len(groups) <= 4
     assert [h for group in groups for h in group] == hours  # in order, none lost

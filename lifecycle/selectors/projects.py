@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Max, OuterRef, Subquery
 
-from .models import Experiment, Project, Reading, SuccessCriterion, Timebox
+from ..models import Experiment, Project, Reading, SuccessCriterion, Timebox
 
 if TYPE_CHECKING:  # django-stubs' helpers, a development dependency
     from typing import TypedDict
@@ -30,9 +30,12 @@ def latest_likelihood(project: Project) -> Timebox | None:
     )
 
 
-def last_log_at(project: Project):
+def last_log_at(project: Project) -> datetime.datetime | None:
     """When the log last got an experiment, or None."""
-    return Experiment.objects.filter(project=project).aggregate(last=Max("created_at"))["last"]
+    last: datetime.datetime | None = Experiment.objects.filter(project=project).aggregate(
+        last=Max("created_at")
+    )["last"]
+    return last
 
 
 def criteria_with_latest_reading(project: Project) -> list[CriterionWithLatest]:

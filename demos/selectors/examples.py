@@ -10,12 +10,15 @@ import json
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 
-from .models import Dataset, Demo, Example, Feedback, ScaleKind
-from .scales import CONFIDENCE_WORDS, Band, band_expression, band_filter
-from .scales import bands_from_json as _bands_from_json
+from accounts.models import User
+
+from ..models import Dataset, Demo, Example, Feedback, ScaleKind, ShareLink
+from ..scales import CONFIDENCE_WORDS, Band, band_expression, band_filter
+from ..scales import bands_from_json as _bands_from_json
 from .search import matching
 
 PER_PAGE = 24
@@ -104,7 +107,7 @@ def cached_band_counts(dataset: Dataset, bands: list[Band]) -> list[int]:
     if counts is None or len(counts) != len(bands):
         counts = range_band_counts(dataset, bands)
         cache.set(key, counts, CACHE_SECONDS)
-    return counts
+    return list(counts)
 
 
 def cached_class_counts(dataset: Dataset) -> dict[str, int]:
@@ -120,7 +123,7 @@ def cached_class_counts(dataset: Dataset) -> dict[str, int]:
         )
         counts = dict(rows)
         cache.set(key, counts, CACHE_SECONDS)
-    return counts
+    return dict(counts)
 
 
 def dataset_bands(dataset: Dataset) -> list[Band]:
@@ -271,7 +274,12 @@ def examples_page(
     return ExamplePage(rows[:per_page], len(rows) > per_page, False)
 
 
-def judgements(examples: list[Example], *, link=None, user=None) -> dict[int, Feedback]:
+def judgements(
+    examples: list[Example],
+    *,
+    link: ShareLink | None = None,
+    user: User | AnonymousUser | None = None,
+) -> dict[int, Feedback]:
     """The viewer's own judgement of each example on the page: by link, or by signed-in user."""
     ids = [example.pk for example in examples]
     feedback = Feedback.objects.filter(example_id__in=ids)

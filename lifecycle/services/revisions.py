@@ -4,8 +4,10 @@ import datetime
 
 from django.db.models import Model
 
+from accounts.models import User
 
-def save_revision(instance: Model, *, by, at: datetime.datetime | None = None) -> None:
+
+def save_revision(instance: Model, *, by: User | None, at: datetime.datetime | None = None) -> None:
     """Save `instance`, with `by` as the author of the revision it records.
 
     `at` dates the write (default: now), for data written after the fact such as the demo

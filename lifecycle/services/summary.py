@@ -10,16 +10,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.apps import apps as global_apps
-from django.db.models import Count, F, Max, Q
+from django.apps.registry import Apps
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 
-from . import health
+from .. import health
 
 HIGH_RISK_SCORE = 15  # likelihood × impact, as Risk.severity counts "high"
 SPARKLINE_WEEKS = 8
 
 
-def summaries_refresh(project_ids: Iterable[int] | None = None, apps=global_apps) -> int:
+def summaries_refresh(project_ids: Iterable[int] | None = None, apps: Apps = global_apps) -> int:
     """Recompute the summaries of `project_ids` (all projects when None); return how many.
 
     `apps` is the model registry: the data migration passes its historical one.
@@ -35,7 +36,7 @@ def summaries_refresh(project_ids: Iterable[int] | None = None, apps=global_apps
     except LookupError:  # the data migration 0005 runs before alerts exist
         Alert = None
 
-    def scoped(queryset, field="project_id"):
+    def scoped(queryset: QuerySet, field: str = "project_id") -> QuerySet:
         return queryset if project_ids is None else queryset.filter(**{f"{field}__in": ids})
 
     ids = None if project_ids is None else list(project_ids)

@@ -13,9 +13,10 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from accounts.models import User
 from plumbing.bulk import insert_rows
 
-from .models import (
+from ..models import (
     Experiment,
     Outcome,
     Project,
@@ -24,9 +25,9 @@ from .models import (
     SuccessCriterion,
     Timebox,
 )
+from . import document_save
+from .derived import refresh
 from .revisions import save_revision
-from .services import document_save
-from .services.derived import refresh
 
 MAX_READINGS_PER_CALL = 1000
 
@@ -44,7 +45,7 @@ class ReadingInput:
 
 
 def timebox_for_week(
-    *, project: Project, week_start: datetime.date, by, at: datetime.datetime | None = None
+    *, project: Project, week_start: datetime.date, by: User, at: datetime.datetime | None = None
 ) -> Timebox:
     """The project's timebox for the week starting `week_start`, created on first use (dated
     `at`, default now)."""
@@ -78,7 +79,7 @@ def _criteria_of_project(project_id: int) -> list[tuple[int, str]]:
     holds the two answers equal, on PostgreSQL and on SQLite."""
     with connection.cursor() as cursor:
         cursor.execute(_criteria_sql(), [project_id])
-        return cursor.fetchall()
+        return list(cursor.fetchall())
 
 
 def criterion_ids_by_name(project_id: int, names: set[str]) -> dict[str, int]:
@@ -109,7 +110,7 @@ SOURCES = frozenset(ReadingSource.values)
 def _reading_rows(
     project_id: int,
     readings: list[ReadingInput],
-    by,
+    by: User,
     experiment: Experiment | None = None,
     at: datetime.datetime | None = None,
 ) -> list[tuple]:
@@ -164,13 +165,13 @@ def _insert_readings(rows: list[tuple]) -> None:
 
 
 @transaction.atomic
-def readings_add(*, project: Project, readings: list[ReadingInput], by) -> int:
+def readings_add(*, project: Project, readings: list[ReadingInput], by: User) -> int:
     """Store a batch of readings: all of them, or none if any is wrong."""
     return readings_add_to_project(project.pk, readings, by)
 
 
 @transaction.atomic
-def readings_add_to_project(project_id: int, readings: list[ReadingInput], by) -> int:
+def readings_add_to_project(project_id: int, readings: list[ReadingInput], by: User) -> int:
     """readings_add for callers that hold only the project's id (the API's readings endpoint)."""
     rows = _reading_rows(project_id, readings, by)
     _insert_readings(rows)
@@ -184,7 +185,7 @@ def experiment_add(
     project: Project,
     week_start: datetime.date,
     title: str,
-    by,
+    by: User,
     hypothesis: str = "",
     what_was_done: str = "",
     result: str = "",
@@ -235,7 +236,7 @@ def experiment_add(
 
 
 def timebox_set_likelihood(
-    *, timebox: Timebox, likelihood: int, reason: str, by, at: datetime.datetime | None = None
+    *, timebox: Timebox, likelihood: int, reason: str, by: User, at: datetime.datetime | None = None
 ) -> Timebox:
     """Record the team's new estimate for the week (the latest call wins, and is in history)."""
     timebox = Timebox.objects.select_for_update().get(pk=timebox.pk)
@@ -257,7 +258,7 @@ def timebox_review_save(
     week_start: datetime.date,
     fields: dict[str, Any],
     expected_version: int | None,
-    by,
+    by: User,
 ) -> Timebox:
     """Save the week's review and likelihood, creating the week's timebox on first use.
 
@@ -271,7 +272,7 @@ def timebox_review_save(
 
 
 @transaction.atomic
-def experiment_move(*, experiment: Experiment, direction: str, by) -> None:
+def experiment_move(*, experiment: Experiment, direction: str, by: User) -> None:
     """Move an experiment one place up (higher priority) or down in its week's plan.
 
     The plan is renumbered 1..n, so positions stay distinct whatever wrote them. The version is
@@ -299,7 +300,9 @@ def experiment_move(*, experiment: Experiment, direction: str, by) -> None:
 
 
 @transaction.atomic
-def experiment_readings_add(*, experiment: Experiment, readings: list[ReadingInput], by) -> int:
+def experiment_readings_add(
+    *, experiment: Experiment, readings: list[ReadingInput], by: User
+) -> int:
     """Store readings measured by `experiment`: all of them, or none if any is wrong."""
     rows = _reading_rows(experiment.project_id, readings, by, experiment=experiment)
     _insert_readings(rows)

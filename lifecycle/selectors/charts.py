@@ -33,8 +33,7 @@ from plumbing.charts import (
 )
 from plumbing.numbers import number
 
-from . import rollups
-from .models import (
+from ..models import (
     Direction,
     Project,
     Reading,
@@ -43,6 +42,7 @@ from .models import (
     SuccessCriterion,
     Timebox,
 )
+from . import rollups
 
 # More points than this in one series add weight to the page, not information to the chart.
 MAX_POINTS_PER_SERIES = 400
@@ -419,7 +419,10 @@ def criterion_figure(criterion: SuccessCriterion, points: list[Point]) -> dict[s
     layout["yaxis"] |= {"range": [bottom, top], "title": {"text": html.escape(unit), "standoff": 6}}
     layout["xaxis"] |= _time_range([p.at for p in points])
     layout |= {"shapes": shapes, "annotations": annotations, "showlegend": True}
-    return go.Figure(data=traces, layout=layout, _validate=VALIDATE).to_plotly_json()
+    figure: dict[str, Any] = go.Figure(
+        data=traces, layout=layout, _validate=VALIDATE
+    ).to_plotly_json()
+    return figure
 
 
 def _reading_hover(point: Point, unit: str) -> str:
@@ -470,7 +473,10 @@ def likelihood_figure(estimates: list[Estimate]) -> dict[str, Any]:
     layout["yaxis"] |= {"range": [0, 100], "ticksuffix": " %", "dtick": 25}
     layout["xaxis"] |= _time_range([e.week_start for e in estimates])
     layout["showlegend"] = False
-    return go.Figure(data=[trace], layout=layout, _validate=VALIDATE).to_plotly_json()
+    figure: dict[str, Any] = go.Figure(
+        data=[trace], layout=layout, _validate=VALIDATE
+    ).to_plotly_json()
+    return figure
 
 
 def _estimate_hover(estimate: Estimate) -> str:

@@ -7,11 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import (
+from ..models import (
     Charter,
     ExitCriterion,
     Experiment,
@@ -22,7 +22,7 @@ from .models import (
     SuccessCriterion,
     Timebox,
 )
-from .weeks import week_label
+from ..weeks import week_label
 
 # Bookkeeping fields that change on every save and mean nothing to a reader.
 HIDDEN_FIELDS = {
@@ -57,7 +57,7 @@ class HistoryEntry:
     changes: list[FieldChange] = field(default_factory=list)
 
 
-def _shown(value: Any, model_field, people: dict[int, str]) -> str:
+def _shown(value: Any, model_field: Field, people: dict[int, str]) -> str:
     if value is None or value == "":
         return ""
     if model_field.is_relation:
@@ -92,7 +92,11 @@ def text_diff(old: str, new: str) -> SafeString:
 
 
 def field_changes(
-    model: type[Model], old: dict, new: dict, names=None, people=None
+    model: type[Model],
+    old: dict,
+    new: dict,
+    names: list[str] | None = None,
+    people: dict[int, str] | None = None,
 ) -> list[FieldChange]:
     """What differs between two states of a `model` row, field by field, in readable form.
 
@@ -114,7 +118,7 @@ def field_changes(
     return changes
 
 
-def _record_values(record, model: type[Model]) -> dict:
+def _record_values(record: Any, model: type[Model]) -> dict:
     values = {}
     for model_field in model._meta.concrete_fields:
         name = model_field.attname if model_field.is_relation else model_field.name
@@ -137,16 +141,16 @@ SECTIONS: list[tuple[type[Model], str, str]] = [
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 
 
-def _title(model: type[Model], record) -> str:
+def _title(model: type[Model], record: Any) -> str:
     if model is Stage:
-        return record.get_kind_display()
+        return str(record.get_kind_display())
     if model in (Charter, StopRule):
         return ""
     if model is Timebox:
         return week_label(record.week_start)
     for name in ("name", "title", "text"):
         if hasattr(record, name):
-            return getattr(record, name)
+            return str(getattr(record, name))
     return ""
 
 

@@ -12,6 +12,7 @@ words.
 """
 
 import re
+from collections.abc import Iterable
 
 from django.db import connection
 from django.db.models import BooleanField, Q, QuerySet
@@ -57,7 +58,7 @@ def matching(examples: QuerySet, dataset_id: int, columns: list[str], text: str)
     return examples
 
 
-def _any(conditions) -> Q:
+def _any(conditions: Iterable[Q]) -> Q:
     combined = Q()
     for condition in conditions:
         combined |= condition

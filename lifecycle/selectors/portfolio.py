@@ -13,17 +13,30 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
 
-from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When, Window
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Lower, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from plumbing.numbers import number
 
-from . import health as health_rules
-from .access import readable_projects
-from .health import Health, health_level_sql, health_rank_sql, project_health
-from .models import (
+from .. import health as health_rules
+from ..access import readable_projects
+from ..health import Health, health_level_sql, health_rank_sql, project_health
+from ..models import (
     CriterionKind,
     ProjectStatus,
     Reading,
@@ -279,7 +292,7 @@ class Filters:
     q: str = ""
     alerts: str = ""  # "open": with unresolved monitoring alerts; "none": without
 
-    def apply(self, projects):
+    def apply(self, projects: QuerySet) -> QuerySet:
         """The filters that SQL can apply (all but health)."""
         if self.team:
             projects = projects.filter(team__slug=self.team)
@@ -311,10 +324,10 @@ class Filters:
 COLUMN_KEY = Case(When(status=ProjectStatus.ACTIVE, then=F("stage")), default=F("status"))
 
 
-def board_projects(user, filters: Filters, today: datetime.date):
+def board_projects(user: User | AnonymousUser, filters: Filters, today: datetime.date) -> QuerySet:
     """The projects `user` may see that pass `filters`, annotated with `health_level` and
     `column_key`; nothing is read until the queryset is used."""
-    projects = filters.apply(readable_projects(user)).annotate(
+    projects: QuerySet = filters.apply(readable_projects(user)).annotate(
         health_level=health_level_sql(today), column_key=COLUMN_KEY
     )
     if filters.health:
@@ -322,7 +335,7 @@ def board_projects(user, filters: Filters, today: datetime.date):
     return projects
 
 
-def to_cards(projects, today: datetime.date) -> list[Card]:
+def to_cards(projects: QuerySet, today: datetime.date) -> list[Card]:
     """Cards, with health and its reasons, for the projects of `projects` (one query)."""
     result = []
     for row in projects.values_list(*ROW_FIELDS):
@@ -362,7 +375,7 @@ def to_cards(projects, today: datetime.date) -> list[Card]:
     return result
 
 
-def counts(projects) -> tuple[dict[str, int], dict[str, int]]:
+def counts(projects: QuerySet) -> tuple[dict[str, int], dict[str, int]]:
     """Projects per column and per health level (one query)."""
     by_column = dict.fromkeys(COLUMN_LABELS, 0)
     by_health = dict.fromkeys(health_rules.LABELS, 0)
@@ -374,7 +387,9 @@ def counts(projects) -> tuple[dict[str, int], dict[str, int]]:
     return by_column, by_health
 
 
-def column_cards(projects, offset: int, limit: int, today: datetime.date, only: str = ""):
+def column_cards(
+    projects: QuerySet, offset: int, limit: int, today: datetime.date, only: str = ""
+) -> tuple[dict[str, list[Card]], list[Card]]:
     """Cards `offset`..`offset + limit` of each column (of `only`), the worst health first, so
     problems are at the top (two queries: a window function ranks, then the rows are read)."""
     if only:
@@ -427,7 +442,7 @@ SORT_LABELS = {
 }
 
 
-def _flipped(expression):
+def _flipped(expression: Any) -> Any:
     if hasattr(expression, "descending"):  # an OrderBy: reverse it, missing values still last
         flipped = expression.copy()
         flipped.descending = not expression.descending
@@ -435,7 +450,7 @@ def _flipped(expression):
     return expression.desc()
 
 
-def sort_projects(projects, sort: str, today: datetime.date):
+def sort_projects(projects: QuerySet, sort: str, today: datetime.date) -> QuerySet:
     """`sort` is a key of SORTS, with a leading "-" for descending; unknown keys sort by name."""
     if sort.lstrip("-") == "health":
         projects = projects.annotate(health_rank=health_rank_sql(today))

@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from .models import Stage
+from ..models import Stage
 
 
 @dataclass

@@ -1,23 +1,23 @@
 """What the portfolio learned: how far projects got, where and why stopped ones stopped, and how
 long shipped ones spent in each stage. Three queries; figures built with Plotly as on the project
-page (lifecycle/charts.py) and shown beside tables with the same numbers.
+page (lifecycle/selectors/charts.py) and shown beside tables with the same numbers.
 """
 
 import statistics
 from typing import Any
 
 import plotly.graph_objects as go
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from plumbing.charts import ACCENT, GRID, OK, VALIDATE, base_layout
 
+from ..models import Project, ProjectStatus, Stage, StageKind, StopReason
 from .charts import Chart
-from .models import ProjectStatus, Stage, StageKind, StopReason
 
 STOP_COLOURS = ["#b63d0c", "#c9801a", "#6b4fbb", "#2856c7", "#1b7046", "#5f6b7c", "#9aa3b2"]
 
 
-def outcomes(projects) -> dict[str, Any]:
+def outcomes(projects: QuerySet[Project]) -> dict[str, Any]:
     """The outcomes page's numbers and charts for `projects` (already scoped to the reader)."""
     reached_rows = dict(
         Stage.objects.filter(project__in=projects, actual_start__isnull=False)
@@ -88,7 +88,7 @@ def outcomes(projects) -> dict[str, Any]:
     }
 
 
-def _layout(**extra) -> dict[str, Any]:
+def _layout(**extra: Any) -> dict[str, Any]:
     """The shared look, for bars across: room for the labels on the left, no legend."""
     layout = base_layout(margin={"l": 120, "r": 16, "t": 12, "b": 36, "pad": 2}, showlegend=False)
     layout["xaxis"] |= {"gridcolor": GRID, "zeroline": False}

@@ -4,14 +4,16 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .models import ProjectStatus, Stage, overdue_stages_q
+from accounts.models import User
+
+from ..models import ProjectStatus, Stage, overdue_stages_q
 
 
-def overdue_stages_to_remind():
+def overdue_stages_to_remind() -> QuerySet[Stage]:
     """Overdue stages of active projects whose owner has not been told about this planned end."""
     today = timezone.localdate()
     return (
@@ -32,8 +34,9 @@ def overdue_reminders_send() -> int:
 
     Safe to run twice: a stage is marked right after its owner's email went out.
     """
-    by_owner = defaultdict(list)
+    by_owner: defaultdict[User, list[Stage]] = defaultdict(list)
     for stage in overdue_stages_to_remind():
+        assert stage.project.owner is not None  # the query keeps only projects with an owner
         by_owner[stage.project.owner].append(stage)
     today = timezone.localdate()
     for owner, stages in by_owner.items():
