@@ -9,7 +9,8 @@ from django.test import Client
 from accounts.models import User
 from lifecycle.models import Project
 client = Client()
-assert client.login(username="dana", password="waypoint-demo")
+login = client.post("/accounts/login/", {"username": "dana", "password": "waypoint-demo"})
+assert login.status_code == 302, login.status_code
 assert client.get("/").status_code == 200
 project = Project.objects.visible_to(User.objects.get(username="dana")).first()
 assert client.get(project.get_absolute_url()).status_code == 200
