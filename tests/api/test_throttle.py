@@ -2,6 +2,8 @@
 address gets 429 with Retry-After and a JSON message; other addresses go on as before."""
 
 import datetime
+import os
+import uuid
 
 import pytest
 import time_machine
@@ -102,3 +104,19 @@ def test_the_throttle_adds_no_query_to_authenticating(secret, owner, django_asse
     TokenAuth().authenticate(request, secret)  # first use recorded
     with django_assert_num_queries(1):  # the token with its user; the throttle reads the cache
         assert TokenAuth().authenticate(request, secret) == owner
+
+
+def test_the_counts_work_in_a_shared_redis_cache_too(settings):
+    """Production can share the counts between web processes (CACHE_URL=redis://...)."""
+    from api.throttle import api_token_failure_record, api_token_retry_after
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],  # the suite's own Redis (make test)
+            "KEY_PREFIX": f"throttle-test-{uuid.uuid4().hex}",
+        }
+    }
+    assert [api_token_failure_record(SCRIPT) for _ in range(5)] == [0, 0, 0, 0, 900]
+    assert 890 < api_token_retry_after(SCRIPT) <= 900
+    assert api_token_retry_after(ELSEWHERE) == 0
