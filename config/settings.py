@@ -139,6 +139,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "lifecycle:home"
+LOGOUT_REDIRECT_URL = "login"
 
 # --- Failed logins (django-axes, database handler: works on SQLite and PostgreSQL alike).
 # Each parameter is its own lock: AXES_FAILURE_LIMIT failures for one account (from anywhere),
@@ -166,8 +168,6 @@ API_TOKEN_COOLOFF_TIME = AXES_COOLOFF_TIME
 # The cache holds the API's bad-token counts. In-process memory by default (each web process
 # counts on its own); CACHE_URL=redis://host:6379/1 shares the counts between processes.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
-LOGIN_REDIRECT_URL = "lifecycle:home"
-LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
