@@ -5,13 +5,14 @@ Validation errors add `errors`: each problem with its location, as pydantic repo
 
 import json
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.parser import Parser
 
 from demos.services.live import LiveError
@@ -107,6 +108,20 @@ def validation_detail(errors: list[dict]) -> str:
     return "; ".join(shown) + (f" (and {more} more)" if more > 0 else "") + "."
 
 
+def throttled_response(api: NinjaAPI, request: HttpRequest, exc: Throttled) -> HttpResponse:
+    """429 for an address that sent too many unknown tokens (TokenAuth, api/throttle.py)."""
+    wait = max(1, exc.wait or 1)
+    minutes = -(-wait // 60)
+    detail = (
+        "Too many requests with an API token that is not valid came from your address: "
+        f"try again in {minutes} minute{'s' if minutes != 1 else ''}. Check that the token "
+        "was copied whole, or create a new one on your profile page (/accounts/profile/)."
+    )
+    response = error_response(api, request, 429, detail)
+    response["Retry-After"] = str(wait)
+    return response
+
+
 def error_response(api: NinjaAPI, request: HttpRequest, status: int, detail: str, **extra):
     return api.create_response(request, {"detail": detail, **extra}, status=status)
 
@@ -158,6 +173,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     handlers: list[tuple[type[Exception], Callable[..., HttpResponse]]] = [
         (ValidationError, on_validation_error),
+        (Throttled, partial(throttled_response, api)),
         (HttpError, on_http_error),
         (AuthenticationError, on_authentication_error),
         (Http404, on_not_found),

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "template_partials",
     "simple_history",
     "csp",
+    "axes",  # failed-login throttling (after django.contrib.auth: it reads its signals)
     "ninja",  # serves the API docs page's Swagger UI from its own static files (no CDN)
     "accounts",
     "lifecycle",
@@ -69,6 +70,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into our lock page (see AXES_*).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -116,6 +119,19 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# AxesStandaloneBackend only refuses a locked-out login (it authenticates nobody), so it comes
+# first; ModelBackend then checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Argon2 (argon2-cffi) hashes new passwords; the PBKDF2 hashes stored before it still verify,
+# and Django rewrites each with Argon2 at that person's next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -125,6 +141,33 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "lifecycle:home"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Failed logins (django-axes, database handler: works on SQLite and PostgreSQL alike).
+# Each parameter is its own lock: AXES_FAILURE_LIMIT failures for one account (from anywhere),
+# or from one address (against any accounts), lock that account, or that address, for
+# AXES_COOLOFF_TIME. Every attempt while locked counts as a failure and starts the wait again,
+# so "try again in 15 minutes" is exact when it is shown. A correct password for another
+# account from another address still works.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+# The lock is shown on the login page itself (our template, status 429), not axes' plain page.
+AXES_LOCKOUT_CALLABLE = "accounts.views.login_lock.login_locked"
+# The client's address, from X-Forwarded-For when TRUSTED_PROXY_COUNT proxies are in front
+# (else every login would share the proxy's address, and one lock would shut everyone out).
+AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Not axes' AXES_RESET_ON_SUCCESS: it also clears the failures recorded against the address, so
+# someone guessing another account's password could log in to their own between guesses and
+# never be locked. accounts.signals clears only the account's own failures on a login.
+AXES_RESET_ON_SUCCESS = False
+# Bad API tokens are throttled the same way, by address (api/throttle.py).
+API_TOKEN_FAILURE_LIMIT = env.int("API_TOKEN_FAILURE_LIMIT", default=AXES_FAILURE_LIMIT)
+API_TOKEN_COOLOFF_TIME = AXES_COOLOFF_TIME
+
+# The cache holds the API's bad-token counts. In-process memory by default (each web process
+# counts on its own); CACHE_URL=redis://host:6379/1 shares the counts between processes.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
@@ -178,6 +221,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Our pages hand the CSRF token to htmx and forms from the template, so no script reads the cookie.
+CSRF_COOKIE_HTTPONLY = True
+# Lax (Django's default, said here so the tests hold it): the cookies go with top-level links
+# into the app, never with a cross-site POST, image or frame.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 
 # A strict CSP: only our own static files run; no inline script or style.
 CONTENT_SECURITY_POLICY = {

@@ -28,6 +28,18 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def no_bad_token_counts(settings):
+    """The API's bad-token counts (api/throttle.py) live in the cache, which outlives a test.
+
+    Tests that walk every endpoint with a wrong token would trip the production limit (5) part
+    way; tests/api/test_throttle.py sets it back and proves the throttle."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.API_TOKEN_FAILURE_LIMIT = 1000
+
+
+@pytest.fixture(autouse=True)
 def chores_run_every_time(settings):
     """In-process chores run at most every few seconds in a server; tests want each one now."""
     settings.CHORES_IN_PROCESS_EVERY = 0

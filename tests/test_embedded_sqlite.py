@@ -10,7 +10,8 @@ from accounts.models import User
 from lifecycle.access import readable_projects
 from lifecycle.models import Project
 client = Client()
-assert client.login(username="dana", password="waypoint-demo")
+login = client.post("/accounts/login/", {"username": "dana", "password": "waypoint-demo"})
+assert login.status_code == 302, login.status_code
 assert client.get("/").status_code == 200
 project = readable_projects(User.objects.get(username="dana")).first()
 assert client.get(project.get_absolute_url()).status_code == 200

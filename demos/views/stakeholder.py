@@ -4,7 +4,9 @@ The same page serves a share link (`/d/<token>/`, no account, nothing else of th
 and signed-in readers of the project. Feedback is given per example, in place with htmx.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 from urllib.parse import urlencode
 
 from csp.decorators import csp_update
@@ -144,7 +146,6 @@ def _respond(request: HtmxHttpRequest, context, *, link=None) -> HttpResponse:
     else:
         response = TemplateResponse(request, TEMPLATE, context)
     if link is not None:
-        response["X-Robots-Tag"] = "noindex, nofollow"
         response["Cache-Control"] = "private, no-store"
     return response
 
@@ -182,19 +183,33 @@ def example_feedback(request, slug, demo_id, example_id):
 # Share links ----------------------------------------------------------------------------------
 
 
+def share_link_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Every answer at a share link's address stays out of search engines, and the address
+    (whose token opens the demo) is never sent on as a Referer from it: the page has links and
+    images to other sites. public_base.html says the same in its meta tags."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return wrapper
+
+
 def _unusable(request, error: LinkUnusable) -> HttpResponse:
     status = 404 if error.reason == "unknown" else 410
-    response = TemplateResponse(
+    return TemplateResponse(
         request,
         "demos/link_unusable.html",
         {"reason": error.reason, "link": error.link, "base_template": "demos/public_base.html"},
         status=status,
     )
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
 
 
-@IMAGES_FROM_ANYWHERE  # type: ignore[arg-type]  # django-csp types views as (request) only
+@IMAGES_FROM_ANYWHERE
+@share_link_page
 @require_GET
 def shared_demo(request: HtmxHttpRequest, token):
     try:
@@ -214,6 +229,7 @@ def shared_demo(request: HtmxHttpRequest, token):
     return _respond(request, context, link=link)
 
 
+@share_link_page
 @require_POST
 def shared_feedback(request, token, example_id):
     try:

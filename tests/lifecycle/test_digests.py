@@ -243,7 +243,8 @@ def test_a_tampered_unsubscribe_link_says_so_and_changes_nothing(client):
 
 
 def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
+    response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302
 
 
 def test_manager_preview_is_for_managers_only(client, manager, owner):
