@@ -37,8 +37,19 @@ def _refuse_constant(name: str) -> float:
     raise ValueError(f"{name} is not a JSON number")
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object as a dict, unless a key repeats: which value was meant is anyone's guess."""
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        keys = [key for key, _ in pairs]
+        repeated = next(key for key in keys if keys.count(key) > 1)
+        raise ValueError(f"the key {json.dumps(repeated)[:80]} appears twice in one object")
+    return result
+
+
 class JsonBodyParser(Parser):
-    """Reads JSON bodies only, strictly: no NaN or Infinity, a clear message when malformed."""
+    """Reads JSON bodies only, strictly: no NaN or Infinity, no key twice in an object, a clear
+    message when malformed."""
 
     def parse_body(self, request: HttpRequest) -> Any:
         content_type = request.content_type or ""
@@ -49,7 +60,9 @@ class JsonBodyParser(Parser):
                 f"(this request said {content_type or 'nothing'}).",
             )
         try:
-            data = json.loads(request.body, parse_constant=_refuse_constant)
+            data = json.loads(
+                request.body, parse_constant=_refuse_constant, object_pairs_hook=_unique_keys
+            )
         except (ValueError, RecursionError) as error:  # JSONDecodeError, bad UTF-8, too deep
             raise BodyRejected(400, f"The body is not valid JSON: {error}.") from None
         # The database cannot store NUL or a lone surrogate, and JSON can only spell them as

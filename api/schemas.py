@@ -146,7 +146,7 @@ class ProjectOut(Schema):
 class CharterPatchIn(Input):
     """Only the fields sent change. `version` is the charter version you read (or If-Match)."""
 
-    version: int | None = Field(default=None, strict=True, ge=1)
+    version: int | None = Field(default=None, strict=True, ge=1, le=2**31 - 1)
     # str, not str | None: null is an error ("send an empty string to clear a field"); the
     # None default only marks a field not sent, which mypy cannot tell from a null.
     problem: str = Field(default=None, max_length=TEXT_MAX_CHARS)  # type: ignore[assignment]

@@ -46,7 +46,7 @@ class LimitedText:
                 field.validators.append(
                     MaxLengthValidator(
                         TEXT_MAX_CHARS,
-                        message="Keep this under %(limit_value)s characters (it has "
+                        message=f"Keep this under {TEXT_MAX_CHARS:,} characters (it has "
                         "%(show_value)s): shorten it, or link to a document that holds the rest.",
                     )
                 )

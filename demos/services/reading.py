@@ -258,7 +258,11 @@ def _json_objects(path: Path) -> Iterator[tuple[int, dict]]:
             except UnicodeDecodeError as error:
                 raise _not_utf8(error, number) from None
             except RecursionError:
-                raise _refuse(f"Line {number} is nested too deeply.", rows=[number]) from None
+                raise _refuse(
+                    f"Line {number} is nested too deeply to read; give each column a text or "
+                    "a number.",
+                    rows=[number],
+                ) from None
             except ValueError as error:  # JSONDecodeError, _RepeatedKey
                 raise _refuse(
                     f"Line {number} is not a valid JSON object: {error}. Each line must be one "
@@ -332,9 +336,11 @@ def _json_column_problems(
     """Keys left out (or null) where a value is needed, and values that are no text or number:
     objects, lists, true or false."""
     kinds = {
-        "leave it out or hold null": lambda v: not optional and (v is _ABSENT or v is None),
-        "hold an object or a list": lambda v: isinstance(v, dict | list),
-        "hold true or false": lambda v: not optional and isinstance(v, bool),
+        "none (the key is left out, or null)": lambda v: (
+            not optional and (v is _ABSENT or v is None)
+        ),
+        "an object or a list": lambda v: isinstance(v, dict | list),
+        "true or false": lambda v: not optional and isinstance(v, bool),
     }
     problems = []
     for words, wrong in kinds.items():
@@ -342,8 +348,8 @@ def _json_column_problems(
         if at:
             problems.append(
                 Problem(
-                    f"“{name}” must be text or a number on every line; {rows_text(at, len(at))} "
-                    f"{words}.",
+                    f"“{name}” needs text or a number on every line; {rows_text(at, len(at))} "
+                    f"{'has' if len(at) == 1 else 'have'} {words}.",
                     name,
                     at[:ROWS_LISTED],
                 )

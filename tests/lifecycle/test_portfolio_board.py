@@ -7,11 +7,11 @@ import io
 import pytest
 from django.urls import reverse
 
+from config.spreadsheet import csv_safe
 from lifecycle import services
 from lifecycle.experiment_log import experiment_add
 from lifecycle.models import Project
 from lifecycle.portfolio import CARDS_PER_COLUMN, ROWS_PER_PAGE
-from lifecycle.views.portfolio import csv_safe
 from lifecycle.weeks import week_start
 from tests.factories import add_criterion, add_risk, make_project, make_team, make_user
 
@@ -273,7 +273,9 @@ def test_csv_lists_the_filtered_table(client, manager, portfolio):
         ("\rx", "'\rx"),
         ("Plain", "Plain"),
         (None, ""),
-        (42, "42"),
+        (42, 42),
+        (-0.5, -0.5),
+        ("-0.5", "'-0.5"),
     ],
 )
 def test_csv_cells_cannot_start_a_formula(value, safe):
