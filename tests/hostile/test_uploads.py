@@ -23,15 +23,11 @@ def counts() -> dict[str, int]:
 def send(api: ApiClient, demo, case: Upload):
     data = {"model_version": "v1", **case.fields}
     data["file"] = SimpleUploadedFile(case.filename, case.content())
-    return api.client.post(
-        f"/api/v1/demos/{demo.pk}/datasets", data, headers=api._headers({})
-    )
+    return api.client.post(f"/api/v1/demos/{demo.pk}/datasets", data, headers=api._headers({}))
 
 
 @pytest.mark.parametrize("case", UPLOADS, ids=lambda case: case.id)
-def test_a_hostile_upload_is_refused_with_what_to_change(
-    case, api_as, editor, demo, run_tasks
-):
+def test_a_hostile_upload_is_refused_with_what_to_change(case, api_as, editor, demo, run_tasks):
     api = api_as(editor)
     before = counts()
     with run_tasks():
