@@ -134,6 +134,17 @@ def install_error_handlers(api: NinjaAPI) -> None:
             }
             for e in exc.errors
         ]
+        whole_body = [e for e in errors if e["loc"] == ["body"]]
+        if whole_body:  # no body, or a list or a string where an object goes
+            empty = whole_body[0]["type"] == "missing"
+            return error_response(
+                api,
+                request,
+                400 if empty else 422,
+                f"The body {'is empty' if empty else 'is not a JSON object'}: send a JSON object "
+                "with the fields this endpoint documents at /api/v1/docs.",
+                errors=errors,
+            )
         return error_response(api, request, 422, validation_detail(errors), errors=errors)
 
     def on_http_error(request, exc: HttpError):

@@ -321,10 +321,10 @@ APIS = [
     Api("reading-criterion-number", "readings", _reading(criterion=5), 422, ("criterion",)),
     Api("reading-unknown-field", "readings", _reading(extra=1), 422, ("extra",)),
     Api("readings-not-a-list", "readings", _json({"readings": {"a": 1}}), 422, ("readings",)),
-    Api("body-is-a-list", "readings", "[]", 422, ("readings",)),
-    Api("body-is-null", "readings", "null", 422, ()),
-    Api("body-is-a-string", "readings", '"readings"', 422, ()),
-    Api("empty-body", "readings", "", 400, ("not valid JSON",)),
+    Api("body-is-a-list", "readings", "[]", 422, ("not a JSON object",)),
+    Api("body-is-null", "readings", "null", 422, ("not a JSON object",)),
+    Api("body-is-a-string", "readings", '"readings"', 422, ("not a JSON object",)),
+    Api("empty-body", "readings", "", 400, ("The body is empty",)),
     # Numbers
     Api(
         "value-1e400",
