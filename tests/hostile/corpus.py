@@ -469,5 +469,18 @@ APIS = [
 ]
 
 
+# Spreadsheet formulas: text that must reach every CSV export as text ---------------------------
+
+FORMULAS = [
+    "=cmd|' /C calc'!A0",
+    '=HYPERLINK("http://evil.example","click")',
+    "+SUM(1;2)",
+    "-2+3",
+    "@SUM(A1)",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
 def count() -> int:
-    return len(UPLOADS) + len(TEXTS) + len(APIS)
+    return len(UPLOADS) + len(TEXTS) + len(APIS) + len(FORMULAS)
