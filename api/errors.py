@@ -124,28 +124,33 @@ def error_response(api: NinjaAPI, request: HttpRequest, status: int, detail: str
     return api.create_response(request, {"detail": detail, **extra}, status=status)
 
 
+def validation_response(api: NinjaAPI, request: HttpRequest, exc: ValidationError):
+    """422 naming each field at fault; a body that is empty or not an object says that."""
+    errors = [
+        {
+            "loc": _client_loc(e.get("loc", ())),
+            "msg": e.get("msg", ""),
+            "type": e.get("type", ""),
+        }
+        for e in exc.errors
+    ]
+    whole_body = [e for e in errors if e["loc"] == ["body"]]
+    if whole_body:  # no body, or a list or a string where an object goes
+        empty = whole_body[0]["type"] == "missing"
+        return error_response(
+            api,
+            request,
+            400 if empty else 422,
+            f"The body {'is empty' if empty else 'is not a JSON object'}: send a JSON object "
+            "with the fields this endpoint documents at /api/v1/docs.",
+            errors=errors,
+        )
+    return error_response(api, request, 422, validation_detail(errors), errors=errors)
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     def on_validation_error(request, exc: ValidationError):
-        errors = [
-            {
-                "loc": _client_loc(e.get("loc", ())),
-                "msg": e.get("msg", ""),
-                "type": e.get("type", ""),
-            }
-            for e in exc.errors
-        ]
-        whole_body = [e for e in errors if e["loc"] == ["body"]]
-        if whole_body:  # no body, or a list or a string where an object goes
-            empty = whole_body[0]["type"] == "missing"
-            return error_response(
-                api,
-                request,
-                400 if empty else 422,
-                f"The body {'is empty' if empty else 'is not a JSON object'}: send a JSON object "
-                "with the fields this endpoint documents at /api/v1/docs.",
-                errors=errors,
-            )
-        return error_response(api, request, 422, validation_detail(errors), errors=errors)
+        return validation_response(api, request, exc)
 
     def on_http_error(request, exc: HttpError):
         # ninja wraps any failure to read the body in a generic 400; ours says what to change.

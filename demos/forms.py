@@ -4,6 +4,8 @@ from typing import Any
 
 from django import forms
 
+from config.text import BIDI_CONTROLS
+
 from .models import Demo, ScaleKind, Verdict
 from .scales import MAX_BANDS, PRESETS, Band, bands_from_json, bands_to_json
 from .services import live
@@ -121,7 +123,7 @@ class UploadForm(forms.Form):
         label="Columns to show",
         required=False,
         max_length=5_000,
-        help_text="Comma-separated, e.g. “title, text, image_url”. Shown on each card.",
+        help_text="Comma-separated, e.g. “title, text”; at most 50, shown on each card.",
     )
     # A model version's name (the API sends it as text; the page offers a list of them);
     # cleaned_data["live_of"] is that version's Dataset, or None.
@@ -234,9 +236,25 @@ class ShareLinkForm(forms.Form):
     days = forms.IntegerField(label="Valid for (days)", min_value=1, max_value=365, initial=14)
 
 
+CHOOSE_VERDICT = "Choose agree, disagree or not sure."
+
+
 class FeedbackForm(forms.Form):
-    verdict = forms.ChoiceField(choices=Verdict.choices)
+    verdict = forms.ChoiceField(
+        choices=Verdict.choices,
+        error_messages={"required": CHOOSE_VERDICT, "invalid_choice": CHOOSE_VERDICT},
+    )
     comment = forms.CharField(max_length=2000, required=False, strip=True)
+
+    def clean_comment(self) -> str:
+        comment: str = self.cleaned_data["comment"]
+        if BIDI_CONTROLS.search(comment):
+            raise forms.ValidationError(
+                "Remove the text-direction control characters (such as U+202E): they make a "
+                "comment read differently from how it is written.",
+                code="bidi",
+            )
+        return comment
 
 
 class AgreementReadingForm(forms.Form):

@@ -38,7 +38,7 @@ class LimitedText:
     fields: dict[str, forms.Field]
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]  # a form's own __init__
+        super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if isinstance(field, forms.CharField) and field.max_length is None:
                 field.max_length = TEXT_MAX_CHARS
@@ -46,7 +46,7 @@ class LimitedText:
                 field.validators.append(
                     MaxLengthValidator(
                         TEXT_MAX_CHARS,
-                        message=f"Keep this under {TEXT_MAX_CHARS:,} characters (it has "
+                        message=f"Keep this to {TEXT_MAX_CHARS:,} characters at most (it has "
                         "%(show_value)s): shorten it, or link to a document that holds the rest.",
                     )
                 )

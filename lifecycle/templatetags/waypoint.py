@@ -1,9 +1,9 @@
-import re
-
 import nh3
 from django import template
 from django.utils.safestring import mark_safe
 from markdown_it import MarkdownIt
+
+from config.text import BIDI_CONTROLS
 
 register = template.Library()
 
@@ -17,10 +17,7 @@ ALLOWED_TAGS = {
 # nh3, which removes what is not allowed; links too, so nh3 alone decides which schemes stay.
 _RENDERER = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 _RENDERER.validateLink = lambda url: True  # type: ignore[method-assign]  # nh3 checks schemes
-# Bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069) reorder the text around
-# them: "invoice\u202egnp.exe" shows as "invoiceexe.png". Rendered text drops them; the stored
-# text keeps what was typed. (Right-to-left scripts need none of them.)
-BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Bidi controls are dropped (config/text.py says why); the stored text keeps what was typed.
 
 
 @register.filter(is_safe=True)

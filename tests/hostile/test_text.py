@@ -6,10 +6,15 @@ import re
 import time
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from config.text import BIDI_CONTROLS
 from demos.forms import INTRO_MAX_CHARS
-from demos.models import Demo
+from demos.models import Demo, Example, Feedback
+from demos.services import demo_create
+from demos.services.processing import Columns, upload_process
+from demos.services.uploads import save_upload
 from lifecycle.forms import TEXT_MAX_CHARS
 from lifecycle.models import Charter, Experiment
 from lifecycle.templatetags.waypoint import markdown
@@ -17,6 +22,8 @@ from lifecycle.templatetags.waypoint import markdown
 from .corpus import TEXTS, Text
 
 pytestmark = pytest.mark.django_db
+
+FEEDBACK_MAX_CHARS = 2000
 
 # Markup that runs or loads something, as it would appear unescaped in a page (escaped text in a
 # form field reads &lt;script&gt;, which none of these match). The pages' own scripts are static.
@@ -62,16 +69,54 @@ def _demo_intro(client, project, editor, api_as, text):
     return response, response.content.decode(), page
 
 
+def _feedback(client, project, editor, api_as, text):
+    demo = demo_create(project=project, title="D", by=editor)
+    job = save_upload(
+        demo=demo,
+        uploaded=SimpleUploadedFile("o.csv", b"id,score\nt1,0.5\n"),
+        model_version="v1",
+        columns=Columns(id="id", score="score", classes=[], display=[]),
+        by=editor,
+        queue=False,
+    )
+    upload_process(job.pk)
+    example = Example.objects.get()
+    client.force_login(editor)
+    response = client.post(
+        reverse("demos:example_feedback", args=[project.slug, demo.pk, example.pk]),
+        {"verdict": "agree", "comment": text},
+    )
+    page = reverse("demos:demo_detail", args=[project.slug, demo.pk])
+    return response, response.content.decode(), page
+
+
+def _longer_than(limit: int):
+    return lambda text: len(text) > limit
+
+
+# Each place: how the text is written there, and which texts it refuses (with the words).
 TARGETS = {
-    "charter": (_charter, TEXT_MAX_CHARS),
-    "experiment": (_experiment, TEXT_MAX_CHARS),
-    "demo-intro": (_demo_intro, INTRO_MAX_CHARS),
+    "charter": (_charter, _longer_than(TEXT_MAX_CHARS), str(TEXT_MAX_CHARS)),
+    "experiment": (_experiment, _longer_than(TEXT_MAX_CHARS), str(TEXT_MAX_CHARS)),
+    "demo-intro": (_demo_intro, _longer_than(INTRO_MAX_CHARS), str(INTRO_MAX_CHARS)),
+    # Plain text from stakeholders: at most 2,000 characters, and no direction controls.
+    "feedback-comment": (
+        _feedback,
+        lambda text: len(text) > FEEDBACK_MAX_CHARS or bool(BIDI_CONTROLS.search(text)),
+        "",
+    ),
 }
 
 
 def counts(project) -> tuple:
     charter = Charter.objects.get(project=project)
-    return (charter.version, charter.problem, Experiment.objects.count(), Demo.objects.count())
+    return (
+        charter.version,
+        charter.problem,
+        Experiment.objects.count(),
+        Demo.objects.filter(intro__gt="").count(),
+        Feedback.objects.count(),
+    )
 
 
 @pytest.mark.parametrize("target", TARGETS)
@@ -79,14 +124,14 @@ def counts(project) -> tuple:
 def test_a_hostile_text_is_rendered_harmless_or_refused(
     case: Text, target, client, project, editor, api_as
 ):
-    write, limit = TARGETS[target]
+    write, refuses, limit = TARGETS[target]
     text = case.value()
     before = counts(project)
     response, answer, page = write(client, project, editor, api_as, text)
-    if len(text) > limit:
+    if refuses(text):
         assert response.status_code == 422, answer[:300]
         assert "characters" in answer
-        assert str(limit) in answer.replace(",", "")
+        assert limit in answer.replace(",", "")
         assert counts(project) == before
         return
     assert response.status_code in (201, 302), answer[:300]

@@ -1,8 +1,11 @@
 """Every hostile upload in the corpus: a 4xx or a failed job whose message says what to change,
 and no rows left behind; or, for what is harmless as text, rows stored exactly as sent."""
 
+import html
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from demos.models import Dataset, Example, JobStatus, UploadJob
 from tests.api.conftest import ApiClient
@@ -67,3 +70,21 @@ def test_formulas_in_an_upload_are_stored_as_the_text_sent(api_as, editor, demo,
         "@t4": "@SUM(A1)",
         "t5": "\ttab",  # ids are trimmed; shown text is kept as it is
     }
+
+
+@pytest.mark.parametrize(
+    "case", [case for case in UPLOADS if case.status != ACCEPTED], ids=lambda case: case.id
+)
+def test_the_demo_page_refuses_the_same_uploads_with_the_same_words(
+    case, client, editor, demo, project
+):
+    client.force_login(editor)
+    data = {"model_version": "v1", "id_column": "id", "score_column": "score", **case.fields}
+    data["file"] = SimpleUploadedFile(case.filename, case.content())
+    before = counts()
+    response = client.post(reverse("demos:dataset_upload", args=[project.slug, demo.pk]), data)
+    assert response.status_code == 422
+    page = html.unescape(response.content.decode())
+    for fragment in case.says:
+        assert fragment in page
+    assert counts() == before
