@@ -16,6 +16,7 @@ from lifecycle.access import (
     get_project_for_editor,
     get_project_for_reader,
     project_id_for_editor,
+    readable_projects,
 )
 from lifecycle.experiment_log import ReadingInput, experiment_add, readings_add_to_project
 from lifecycle.models import Charter, Experiment, Project, Timebox
@@ -58,7 +59,7 @@ def _summaries(user):
     latest_week = Timebox.objects.filter(project=OuterRef("pk"), likelihood__isnull=False)
     last_experiment = Experiment.objects.filter(project=OuterRef("pk")).order_by("-created_at")
     return (
-        Project.objects.visible_to(user)
+        readable_projects(user)
         .select_related("team")
         .annotate(
             latest_likelihood=Subquery(

@@ -1,7 +1,7 @@
 """The drift section's measurement, in-process on the database DATABASE_URL names: two datasets of
 ROWS rows each (a model version and its live traffic) stored through the upload's own path
-(demos/storing.py), then the PSI of one against the other timed (demos/selectors/drift.py: psi)
-and the write that keeps it (dataset_mark_live).
+(demos/services/storing.py), then the PSI of one against the other timed
+(demos/selectors/drift.py: psi) and the write that keeps it (dataset_mark_live).
 
     python -m bench.drift_probe [--rows N] [--migrate]
 
@@ -32,7 +32,7 @@ from demos.models import Dataset  # noqa: E402
 from demos.selectors.drift import psi  # noqa: E402
 from demos.services import demo_create  # noqa: E402
 from demos.services.live import dataset_mark_live  # noqa: E402
-from demos.storing import insert_order, store_examples  # noqa: E402
+from demos.services.storing import insert_order, store_examples  # noqa: E402
 from lifecycle import services as lifecycle_services  # noqa: E402
 
 ROWS = 1_000_000
@@ -56,7 +56,7 @@ def _store(demo, version: str, scores: np.ndarray) -> Dataset:
             "fields": ["{}"] * len(rows),
         }
 
-    store_examples(dataset.pk, [""] * total, values, lambda stored: None)
+    store_examples(dataset.pk, total, values, lambda stored: None)
     Dataset.objects.filter(pk=dataset.pk).update(ready=True, row_count=total)
     dataset.refresh_from_db()
     return dataset

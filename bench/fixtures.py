@@ -17,6 +17,7 @@ from accounts.models import Membership, Role, Team, User  # noqa: E402
 from api.services import api_token_create  # noqa: E402
 from devdata.portfolio import DEMO_PASSWORD  # noqa: E402
 from lifecycle import services  # noqa: E402
+from lifecycle.access import readable_projects  # noqa: E402
 from lifecycle.models import CriterionKind, Direction, Project, SuccessCriterion  # noqa: E402
 
 BENCH_USER = "bench"
@@ -75,7 +76,7 @@ def main() -> None:
     # The page timed is the demo project with the most content that the page user can read.
     page_user = User.objects.get(username=PAGE_USER)
     demo = (
-        Project.objects.visible_to(page_user)
+        readable_projects(page_user)
         .exclude(team=team)
         .annotate(
             n=Count("experiments", distinct=True)

@@ -1,13 +1,5 @@
 from django.apps import AppConfig
-from django.db.backends.signals import connection_created
 from django.db.models.signals import pre_delete
-
-
-def attach_text_index(sender, connection, **kwargs):
-    if connection.vendor == "sqlite":
-        from .search import attach
-
-        attach(connection.connection, connection.settings_dict["NAME"])
 
 
 class DemosConfig(AppConfig):
@@ -18,7 +10,6 @@ class DemosConfig(AppConfig):
         from .models import Dataset
         from .services import delete_examples
 
-        connection_created.connect(attach_text_index, dispatch_uid="demos.attach_text_index")
         pre_delete.connect(delete_examples, sender=Dataset, dispatch_uid="demos.delete_examples")
 
         # Live traffic (drift): a deleted version stops being what live traffic is compared with.

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from config.text import BIDI_CONTROLS
+from plumbing.text import BIDI_CONTROLS
 
 from .models import Demo, ScaleKind, Verdict
 from .scales import MAX_BANDS, PRESETS, Band, bands_from_json, bands_to_json

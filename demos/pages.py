@@ -7,6 +7,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django_htmx.http import trigger_client_event
 
+from plumbing.htmx import HtmxHttpRequest
+
 DEMO_CHANGED = "demo-changed"
 DETAIL_TEMPLATE = "demos/demo_detail.html"
 
@@ -17,7 +19,9 @@ def demo_url(demo, name: str = "demo_detail", **kwargs) -> str:
     )
 
 
-def changed(request, demo, part: str, context_builder, anchor: str = "") -> HttpResponse:
+def changed(
+    request: HtmxHttpRequest, demo, part: str, context_builder, anchor: str = ""
+) -> HttpResponse:
     """After a successful write: the refreshed part for htmx, a redirect to it otherwise."""
     if not request.htmx:
         return redirect(f"{demo_url(demo)}#{anchor or part}")

@@ -238,7 +238,9 @@ def examples_page(
     (dataset, score) index, however deep into a million rows it is.
     """
     if search:
-        examples = matching(Example.objects.all(), dataset.pk, search[:MAX_SEARCH])
+        examples = matching(
+            Example.objects.all(), dataset.pk, dataset.display_columns, search[:MAX_SEARCH]
+        )
     else:
         examples = Example.objects.filter(dataset=dataset)
     if condition is not None:

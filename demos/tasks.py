@@ -1,12 +1,10 @@
-import sqlite3
-
 from celery import shared_task
 from django.db import OperationalError
 
 from .services.processing import upload_process, upload_stopped
 
-# A database busy or locked for too long (sqlite3's own for the upload's plain connections).
-BUSY = (OperationalError, sqlite3.OperationalError)
+# A database busy or locked for too long.
+BUSY = OperationalError
 
 
 @shared_task(

@@ -20,8 +20,8 @@ from lifecycle.experiment_log import (
     readings_add,
 )
 from lifecycle.models import CriterionKind, Direction, Outcome, ReadingSource, StageKind
-from lifecycle.templatetags.waypoint import number
 from lifecycle.weeks import week_start
+from plumbing.numbers import number
 
 from .dates import moment
 from .portfolio import IDEAS, TEAMS

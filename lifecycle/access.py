@@ -10,6 +10,7 @@ from functools import cache
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.models import Membership, Role, Team
@@ -37,9 +38,18 @@ class ProjectAccess:
         return self.rank >= OWN
 
 
+def _signed_in(user) -> bool:
+    return user.is_authenticated and user.is_active
+
+
+def _reads_every_project(user) -> bool:
+    """Superusers and portfolio managers read every project, member or not."""
+    return user.is_superuser or user.has_perm("accounts.view_all_projects")
+
+
 def project_access(user, project: Project) -> ProjectAccess | None:
     """The user's access to `project`, or None when they may not see it at all."""
-    if not user.is_authenticated or not user.is_active:
+    if not _signed_in(user):
         return None
     if user.is_superuser:
         return ProjectAccess(project, "admin", OWN)
@@ -50,9 +60,20 @@ def project_access(user, project: Project) -> ProjectAccess | None:
     )
     if role:
         return ProjectAccess(project, role, RANK_OF_ROLE[Role(role)])
-    if user.has_perm("accounts.view_all_projects"):
+    if _reads_every_project(user):
         return ProjectAccess(project, "manager", READ)
     return None
+
+
+def readable_projects(user, projects: QuerySet[Project] | None = None) -> QuerySet[Project]:
+    """The projects (of `projects`, default all) that `user` may read: the rule of
+    project_access as a query: their teams'; every one for managers and superusers."""
+    projects = Project.objects.all() if projects is None else projects
+    if not _signed_in(user):
+        return projects.none()
+    if _reads_every_project(user):
+        return projects
+    return projects.filter(team__memberships__user=user)
 
 
 def editors_by_project(projects) -> dict[int, set]:

@@ -19,6 +19,20 @@ import plotly.graph_objects as go
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from plumbing.charts import (
+    ACCENT,
+    ACCENT_FILL,
+    GOOD_SIDE,
+    GRID,
+    LABEL_BACKGROUND,
+    MUTED,
+    OK,
+    PRODUCTION,
+    VALIDATE,
+    base_layout,
+)
+from plumbing.numbers import number
+
 from . import rollups
 from .models import (
     Direction,
@@ -29,26 +43,9 @@ from .models import (
     SuccessCriterion,
     Timebox,
 )
-from .templatetags.waypoint import number
-
-# The page's palette (static/css/waypoint.css), so charts read as part of the page.
-INK_SOFT = "#465163"
-MUTED = "#5f6b7c"
-GRID = "#e1e5ec"
-ACCENT = "#2856c7"
-ACCENT_FILL = "rgba(40, 86, 199, 0.10)"
-OK = "#1b7046"
-GOOD_SIDE = "rgba(27, 112, 70, 0.09)"
-LABEL_BACKGROUND = "rgba(255, 255, 255, 0.8)"
-PRODUCTION = "#b63d0c"
-FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
 
 # More points than this in one series add weight to the page, not information to the chart.
 MAX_POINTS_PER_SERIES = 400
-# Checking every property against plotly's schema costs more than building the figure (about
-# 10 ms a chart, on every page view); the figures are checked in tests instead
-# (tests/lifecycle/test_charts.py::test_figures_are_valid_plotly), so pages skip it.
-VALIDATE = False
 MIN_TIME_SPAN = datetime.timedelta(weeks=4)
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 HOVER_LINE_WIDTH = 46  # characters: a hover label must fit a phone screen
@@ -486,30 +483,23 @@ def _estimate_hover(estimate: Estimate) -> str:
 
 
 def _base_layout() -> dict[str, Any]:
-    """Small, calm, and still: the page scrolls on a phone, the chart does not zoom or pan."""
-    axis = {"fixedrange": True, "linecolor": GRID, "tickfont": {"color": MUTED}}
-    return {
-        "autosize": True,
-        "margin": {"l": 52, "r": 12, "t": 28, "b": 36, "pad": 2},
-        "font": {"family": FONT, "size": 12, "color": INK_SOFT},
-        "paper_bgcolor": "rgba(0,0,0,0)",
-        "plot_bgcolor": "rgba(0,0,0,0)",
-        "dragmode": False,
-        "hovermode": "closest",
-        "hoverlabel": {"bgcolor": "#ffffff", "bordercolor": GRID, "font": {"color": INK_SOFT}},
-        "legend": {
+    """The shared look, with a legend above the plot and a time axis."""
+    layout = base_layout(
+        legend={
             "orientation": "h",
             "x": 0,
             "y": 1.0,
             "yanchor": "bottom",
             "font": {"size": 11},
             "itemwidth": 30,
-        },
-        # Few, level date ticks: rotated labels get cut off on a phone.
-        "xaxis": axis
-        | {"type": "date", "showgrid": False, "ticks": "outside", "nticks": 4, "tickangle": 0},
-        "yaxis": axis | {"gridcolor": GRID, "zeroline": False, "nticks": 6},
-    }
+        }
+    )
+    # Few, level date ticks: rotated labels get cut off on a phone.
+    layout["xaxis"] |= {
+        "type": "date", "showgrid": False, "ticks": "outside", "nticks": 4, "tickangle": 0,
+    }  # fmt: skip
+    layout["yaxis"] |= {"gridcolor": GRID, "zeroline": False, "nticks": 6}
+    return layout
 
 
 def _time_range(moments: list) -> dict[str, Any]:

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_htmx.http import reswap, retarget, trigger_client_event
 
+from plumbing.htmx import HtmxHttpRequest
+
 from . import services
 from .charts import ProjectProgress
 from .forms import CriterionForm, ExitCriterionForm, MoveStageForm, RiskForm, ShipForm, StopForm
@@ -69,7 +71,7 @@ def project_page_context(access, **extra) -> dict:
 CHANGED_EVENT = "project-changed"
 
 
-def section_saved(request, access, section: str, **extra):
+def section_saved(request: HtmxHttpRequest, access, section: str, **extra):
     """After a successful write: the refreshed section for htmx, a redirect otherwise."""
     if not request.htmx:
         return redirect(f"{access.project.get_absolute_url()}#{section}")
@@ -85,7 +87,9 @@ def section_saved(request, access, section: str, **extra):
     return trigger_client_event(response, CHANGED_EVENT)
 
 
-def form_response(request, access, form, *, title, action, section, conflict=None, place=None):
+def form_response(
+    request: HtmxHttpRequest, access, form, *, title, action, section, conflict=None, place=None
+):
     """The edit form: as a fragment for htmx, inside a full page otherwise.
 
     `place` overrides where Cancel and the crumbs lead (`cancel_url` and `cancel_target` for

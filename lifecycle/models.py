@@ -42,14 +42,7 @@ class StopReason(models.TextChoices):
 
 
 class ProjectQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ProjectQuerySet":
-        """Projects `user` may read: their teams'; all of them for managers and superusers."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser or user.has_perm("accounts.view_all_projects"):
-            return self
-        return self.filter(team__memberships__user=user)
-
+    # Who may read which projects is lifecycle/access.py's (readable_projects), not a method here.
     def active(self) -> "ProjectQuerySet":
         return self.filter(status=ProjectStatus.ACTIVE)
 

@@ -9,7 +9,9 @@ from typing import Any
 import plotly.graph_objects as go
 from django.db.models import Count
 
-from .charts import ACCENT, FONT, GRID, INK_SOFT, MUTED, OK, VALIDATE, Chart
+from plumbing.charts import ACCENT, GRID, OK, VALIDATE, base_layout
+
+from .charts import Chart
 from .models import ProjectStatus, Stage, StageKind, StopReason
 
 STOP_COLOURS = ["#b63d0c", "#c9801a", "#6b4fbb", "#2856c7", "#1b7046", "#5f6b7c", "#9aa3b2"]
@@ -87,18 +89,11 @@ def outcomes(projects) -> dict[str, Any]:
 
 
 def _layout(**extra) -> dict[str, Any]:
-    axis = {"fixedrange": True, "linecolor": GRID, "tickfont": {"color": MUTED}}
-    return {
-        "autosize": True,
-        "margin": {"l": 120, "r": 16, "t": 12, "b": 36, "pad": 2},
-        "font": {"family": FONT, "size": 12, "color": INK_SOFT},
-        "paper_bgcolor": "rgba(0,0,0,0)",
-        "plot_bgcolor": "rgba(0,0,0,0)",
-        "dragmode": False,
-        "showlegend": False,
-        "xaxis": axis | {"gridcolor": GRID, "zeroline": False},
-        "yaxis": axis | {"autorange": "reversed", "automargin": True},
-    } | extra
+    """The shared look, for bars across: room for the labels on the left, no legend."""
+    layout = base_layout(margin={"l": 120, "r": 16, "t": 12, "b": 36, "pad": 2}, showlegend=False)
+    layout["xaxis"] |= {"gridcolor": GRID, "zeroline": False}
+    layout["yaxis"] |= {"autorange": "reversed", "automargin": True}
+    return layout | extra
 
 
 def count_axis(highest: int) -> dict[str, Any]:

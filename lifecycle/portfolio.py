@@ -18,18 +18,19 @@ from django.db.models.functions import Lower, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
+from plumbing.numbers import number
+
 from . import health as health_rules
+from .access import readable_projects
 from .health import Health, health_level_sql, health_rank_sql, project_health
 from .models import (
     CriterionKind,
-    Project,
     ProjectStatus,
     Reading,
     StageKind,
     StopReason,
     SuccessCriterion,
 )
-from .templatetags.waypoint import number
 
 # Board columns: the five stages of active projects, then the ended ones.
 SHIPPED, STOPPED = ProjectStatus.SHIPPED.value, ProjectStatus.STOPPED.value
@@ -313,7 +314,7 @@ COLUMN_KEY = Case(When(status=ProjectStatus.ACTIVE, then=F("stage")), default=F(
 def board_projects(user, filters: Filters, today: datetime.date):
     """The projects `user` may see that pass `filters`, annotated with `health_level` and
     `column_key`; nothing is read until the queryset is used."""
-    projects = filters.apply(Project.objects.visible_to(user)).annotate(
+    projects = filters.apply(readable_projects(user)).annotate(
         health_level=health_level_sql(today), column_key=COLUMN_KEY
     )
     if filters.health:

@@ -19,7 +19,6 @@ from typing import NamedTuple
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .bulk import sqlite_datetime
 from .models import Reading, ReadingHour, ReadingsSummarised
 
 Series = tuple[int, str]  # (criterion id, source)
@@ -104,13 +103,10 @@ def _upsert_sql() -> str:
 
 def record(readings: Iterable[tuple[int, str, float, datetime.datetime]]) -> None:
     """Add (criterion id, source, value, at) readings to the hourly summaries."""
-    zone = connection.timezone
-    moment = (
-        (lambda v: sqlite_datetime(v, zone)) if connection.vendor == "sqlite" else (lambda v: v)
-    )
+    stored = connection.ops.adapt_datetimefield_value  # SQLite keeps datetimes as text
     rows = [
-        (*key[:2], moment(key[2]), s.readings, s.low, s.high)
-        + (moment(s.first_at), moment(s.last_at), s.last_value)
+        (*key[:2], stored(key[2]), s.readings, s.low, s.high)
+        + (stored(s.first_at), stored(s.last_at), s.last_value)
         for key, s in summarise(readings).items()
     ]
     if rows:

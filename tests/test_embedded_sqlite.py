@@ -7,11 +7,12 @@ from tests.sqlite_process import manage_on_sqlite
 SERVE_PAGES = """
 from django.test import Client
 from accounts.models import User
+from lifecycle.access import readable_projects
 from lifecycle.models import Project
 client = Client()
 assert client.login(username="dana", password="waypoint-demo")
 assert client.get("/").status_code == 200
-project = Project.objects.visible_to(User.objects.get(username="dana")).first()
+project = readable_projects(User.objects.get(username="dana")).first()
 assert client.get(project.get_absolute_url()).status_code == 200
 from django.db import connection
 with connection.cursor() as cursor:

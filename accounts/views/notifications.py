@@ -13,11 +13,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Notification
+from accounts.requests import SignedInRequest
 from accounts.selectors.notifications import notifications_for
 from accounts.services.notifications import notification_mark_read, notifications_mark_all_read
 
 
-def _list_response(request, *, status: int = 200):
+def _list_response(request: SignedInRequest, *, status: int = 200):
     unread_only = request.GET.get("show") == "unread"
     page = notifications_for(
         request.user, page=request.GET.get("page") or 1, unread_only=unread_only
@@ -59,7 +60,7 @@ def notification_open(request, pk: int):
 
 @require_POST
 @login_required
-def notification_read(request, pk: int):
+def notification_read(request: SignedInRequest, pk: int):
     notification = get_object_or_404(Notification, pk=pk, user=request.user)
     notification_mark_read(user=request.user, notification=notification)
     if request.htmx:
@@ -69,7 +70,7 @@ def notification_read(request, pk: int):
 
 @require_POST
 @login_required
-def notifications_read_all(request):
+def notifications_read_all(request: SignedInRequest):
     notifications_mark_all_read(user=request.user)
     if request.htmx:
         return _list_response(request)

@@ -10,13 +10,16 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.requests import SignedInRequest
 from api.forms import ApiTokenForm
 from api.selectors import api_token_of_or_404, api_tokens_of
 from api.services import api_token_create, api_token_revoke
 from lifecycle.selectors.digests import digest_preferences
 
 
-def _tokens_response(request, *, form=None, new_secret=None, new_token=None, status=200):
+def _tokens_response(
+    request: SignedInRequest, *, form=None, new_secret=None, new_token=None, status=200
+):
     """The profile page, or just its tokens section for htmx."""
     template = "accounts/profile.html"
     if request.htmx:
@@ -52,7 +55,7 @@ def token_create(request):
 
 @require_POST
 @login_required
-def token_revoke(request, pk: int):
+def token_revoke(request: SignedInRequest, pk: int):
     token = api_token_of_or_404(request.user, pk)
     api_token_revoke(token=token)
     if request.htmx:

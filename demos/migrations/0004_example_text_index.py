@@ -1,13 +1,23 @@
-"""The text index of examples (demos/search.py): FTS5 on SQLite, GIN on PostgreSQL."""
+"""The text index of examples (demos/search.py): GIN on PostgreSQL. (Until migration 0011,
+SQLite had an FTS5 table made here; it now searches through plain lookups and needs none.)"""
 
 from django.db import migrations
 
-from demos.search import create_pg_index, create_sqlite_index, drop_pg_index
+CREATE = (
+    "CREATE INDEX IF NOT EXISTS demos_example_text ON demos_example USING gin "
+    """((jsonb_to_tsvector('simple'::regconfig, "demos_example"."fields", '["string"]')))"""
+)
+DROP = "DROP INDEX IF EXISTS demos_example_text"
 
 
 def create(apps, schema_editor):
-    create_sqlite_index(apps, schema_editor)
-    create_pg_index(apps, schema_editor)
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(CREATE)
+
+
+def drop(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(DROP)
 
 
 class Migration(migrations.Migration):
@@ -15,4 +25,4 @@ class Migration(migrations.Migration):
         ("demos", "0003_scales_restrict_not_protect"),
     ]
 
-    operations = [migrations.RunPython(create, drop_pg_index, elidable=False)]
+    operations = [migrations.RunPython(create, drop, elidable=False)]

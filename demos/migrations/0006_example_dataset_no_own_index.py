@@ -3,8 +3,6 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from demos.search import create_sqlite_index
-
 
 class Migration(migrations.Migration):
 
@@ -18,6 +16,4 @@ class Migration(migrations.Migration):
             name='dataset',
             field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='examples', to='demos.dataset'),
         ),
-        # SQLite remade the table above, dropping the text index's delete trigger with it.
-        migrations.RunPython(create_sqlite_index, migrations.RunPython.noop, elidable=False),
     ]

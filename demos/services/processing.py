@@ -16,7 +16,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import Dataset, JobStatus, UploadJob
-from ..storing import insert_order, store_examples
 from . import live
 from .reading import (
     ROWS_LISTED,
@@ -27,6 +26,7 @@ from .reading import (
     read_table,
     rows_text,
 )
+from .storing import insert_order, store_examples
 
 __all__ = ["InvalidUpload", "Problem", "max_upload_bytes", "read_table"]
 
@@ -206,19 +206,6 @@ def _display_json(shown: pd.DataFrame) -> list[str]:
     return [start + "}" for start in objects]
 
 
-def search_text(shown: pd.DataFrame) -> list[str]:
-    """What the text search finds an example by: its shown columns, space-separated (as
-    search.SQLITE_BODY makes it from the stored fields)."""
-    if shown.columns.empty:
-        return [""] * len(shown)
-    display = list(shown.columns)
-    text = shown[display[0]]
-    for column in display[1:]:
-        text = text + " " + shown[column]
-    words: list[str] = text.tolist()
-    return words
-
-
 def _store_rows(
     job: UploadJob, dataset: Dataset, frame: pd.DataFrame, checked: dict[str, Any], first_line: int
 ) -> None:
@@ -243,8 +230,7 @@ def _store_rows(
         # Reading and checking took the first 20 %; storing the rest.
         UploadJob.objects.filter(pk=job.pk).update(progress=20 + int(75 * stored / total))
 
-    texts = np.asarray(search_text(shown), dtype=object)[order].tolist()  # strings not copied
-    store_examples(dataset.pk, texts, values, progress)
+    store_examples(dataset.pk, total, values, progress)
 
 
 def _fail(job: UploadJob, problems: list[Problem]) -> None:

@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from plumbing.htmx import HtmxHttpRequest
+
 from .. import services
 from ..access import LinkUnusable, get_demo_for_reader, get_share_link
 from ..forms import FeedbackForm
@@ -136,7 +138,7 @@ def stakeholder_context(request, demo: Demo, *, link=None, page_path: str, feedb
     return context
 
 
-def _respond(request, context, *, link=None) -> HttpResponse:
+def _respond(request: HtmxHttpRequest, context, *, link=None) -> HttpResponse:
     if request.htmx and request.htmx.target == "results":
         response = TemplateResponse(request, f"{TEMPLATE}#results", context)
     else:
@@ -194,7 +196,7 @@ def _unusable(request, error: LinkUnusable) -> HttpResponse:
 
 @IMAGES_FROM_ANYWHERE  # type: ignore[arg-type]  # django-csp types views as (request) only
 @require_GET
-def shared_demo(request, token):
+def shared_demo(request: HtmxHttpRequest, token):
     try:
         link = get_share_link(token)
     except LinkUnusable as error:
@@ -233,7 +235,9 @@ def _example_of(demo: Demo, example_id: int) -> Example:
     return get_object_or_404(examples.select_related("dataset"), pk=example_id)
 
 
-def _judge(request, example, url, page_path, *, link=None, user=None) -> HttpResponse:
+def _judge(
+    request: HtmxHttpRequest, example, url, page_path, *, link=None, user=None
+) -> HttpResponse:
     form = FeedbackForm(request.POST)
     next_url = request.POST.get("next", "")
     if not (

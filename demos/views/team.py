@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
+from accounts.requests import SignedInRequest
 from config.jobs import QueueUnavailable
 from lifecycle.access import get_project_for_editor, get_project_for_reader
 from lifecycle.experiment_log import LogError
@@ -205,7 +206,7 @@ def demo_detail(request, slug, demo_id):
 
 @require_GET
 @login_required
-def demo_section(request, slug, demo_id, part):
+def demo_section(request: SignedInRequest, slug, demo_id, part):
     """One part of the demo page, for htmx refreshes (and as the page itself without it)."""
     access = get_demo_for_reader(request.user, demo_id, slug)
     if part not in PARTS:
@@ -218,7 +219,7 @@ def demo_section(request, slug, demo_id, part):
 
 @require_GET
 @login_required
-def project_demos_card(request, slug):
+def project_demos_card(request: SignedInRequest, slug):
     """The “Demos” card of the project one-pager, loaded lazily."""
     access = get_project_for_reader(request.user, slug)
     if not request.htmx:
@@ -243,7 +244,7 @@ def project_demos_card(request, slug):
 
 @require_POST
 @login_required
-def dataset_upload(request, slug, demo_id):
+def dataset_upload(request: SignedInRequest, slug, demo_id):
     access = get_demo_for_editor(request.user, demo_id, slug)
     demo = access.demo
     form = UploadForm(request.POST, request.FILES, demo=demo)
@@ -270,7 +271,7 @@ def dataset_upload(request, slug, demo_id):
     return trigger_client_event(response, DEMO_CHANGED) if job.is_finished else response
 
 
-def _upload_refused(request, access, form, *, status: int):
+def _upload_refused(request: SignedInRequest, access, form, *, status: int):
     part = f"{DETAIL_TEMPLATE}#uploads" if request.htmx else DETAIL_TEMPLATE
     context = demo_page_context(request, access, upload_form=form)
     return TemplateResponse(request, part, context, status=status)
@@ -278,7 +279,7 @@ def _upload_refused(request, access, form, *, status: int):
 
 @require_GET
 @login_required
-def upload_job(request, slug, demo_id, job_id):
+def upload_job(request: SignedInRequest, slug, demo_id, job_id):
     """A job's progress. htmx polls it every second; 286 tells htmx to stop once it is done."""
     access = get_demo_for_reader(request.user, demo_id, slug)
     job = get_object_or_404(access.demo.upload_jobs.select_related("dataset__live_of"), pk=job_id)
@@ -310,7 +311,7 @@ def _edited_rows(request, demo) -> tuple[str, list[dict]]:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def scale_edit(request, slug, demo_id):
+def scale_edit(request: SignedInRequest, slug, demo_id):
     """Edit the scale: presets, add or remove bands, preview; saving records a new version."""
     access = get_demo_for_editor(request.user, demo_id, slug)
     demo = access.demo
@@ -351,7 +352,7 @@ def scale_preview_part(request, slug, demo_id):
 
 @require_POST
 @login_required
-def agreement_record(request, slug, demo_id):
+def agreement_record(request: SignedInRequest, slug, demo_id):
     """Record the stakeholders' agreement rate (in %) as a reading of a success criterion."""
     access = get_demo_for_editor(request.user, demo_id, slug)
     demo = access.demo
@@ -396,7 +397,7 @@ def agreement_record(request, slug, demo_id):
 
 @require_POST
 @login_required
-def share_link_new(request, slug, demo_id):
+def share_link_new(request: SignedInRequest, slug, demo_id):
     access = get_demo_for_editor(request.user, demo_id, slug)
     demo = access.demo
     form = ShareLinkForm(request.POST)
@@ -419,7 +420,7 @@ def share_link_new(request, slug, demo_id):
 
 @require_POST
 @login_required
-def share_link_revoke(request, slug, demo_id, link_id):
+def share_link_revoke(request: SignedInRequest, slug, demo_id, link_id):
     access = get_demo_for_editor(request.user, demo_id, slug)
     link = get_object_or_404(ShareLink.objects.filter(demo=access.demo), pk=link_id)
     services.share_link_revoke(link=link)
@@ -433,7 +434,7 @@ def share_link_revoke(request, slug, demo_id, link_id):
 
 @require_POST
 @login_required
-def dataset_live(request, slug, demo_id):
+def dataset_live(request: SignedInRequest, slug, demo_id):
     """Mark a dataset as live traffic served by another version (`reference`), or unmark it
     (no `reference`). A bad choice is refused (422) with what to choose instead."""
     access = get_demo_for_editor(request.user, demo_id, slug)

@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, User
 from demos.models import Feedback, ShareLink, Verdict
+from plumbing.numbers import number
 
 from ..health import LABELS, project_health
 from ..models import (
@@ -51,7 +52,6 @@ from ..models import (
     SuccessCriterion,
     Timebox,
 )
-from ..templatetags.waypoint import number
 from ..weeks import week_label, week_start
 
 DROP_POINTS = 15

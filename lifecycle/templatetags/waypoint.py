@@ -3,7 +3,8 @@ from django import template
 from django.utils.safestring import mark_safe
 from markdown_it import MarkdownIt
 
-from config.text import BIDI_CONTROLS
+from plumbing.numbers import number
+from plumbing.text import BIDI_CONTROLS
 
 register = template.Library()
 
@@ -17,7 +18,7 @@ ALLOWED_TAGS = {
 # nh3, which removes what is not allowed; links too, so nh3 alone decides which schemes stay.
 _RENDERER = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 _RENDERER.validateLink = lambda url: True  # type: ignore[method-assign]  # nh3 checks schemes
-# Bidi controls are dropped (config/text.py says why); the stored text keeps what was typed.
+# Bidi controls are dropped (plumbing/text.py says why); the stored text keeps what was typed.
 
 
 @register.filter(is_safe=True)
@@ -34,12 +35,5 @@ def markdown(text: str) -> str:
     return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
 
 
-@register.filter
-def number(value) -> str:
-    """A metric value as people write it: 0.85, 12, 1,250,000, 3.5 (no trailing zeros)."""
-    if value is None or value == "":
-        return ""
-    value = float(value)
-    if value.is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.4f}".rstrip("0").rstrip(".")
+# A metric value as people write it: 0.85, 12, 1,250,000, 3.5 (plumbing/numbers.py).
+register.filter("number", number)

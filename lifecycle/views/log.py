@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
+from plumbing.htmx import HtmxHttpRequest
+
 from .. import experiment_log
 from ..access import ProjectAccess, get_project_for_editor, get_project_for_reader
 from ..editing import form_response, section_edit
@@ -150,7 +152,7 @@ def log_page(request, slug):
 
 @require_GET
 @login_required
-def log_week(request, slug, monday):
+def log_week(request: HtmxHttpRequest, slug, monday):
     """A week, or a part of it (`?part=review`, `?experiment=<id>`), for htmx: Cancel uses it."""
     access = get_project_for_reader(request.user, slug)
     if not request.htmx:
@@ -244,7 +246,7 @@ def experiment_move(request, slug, pk):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def reading_add(request, slug, pk):
+def reading_add(request: HtmxHttpRequest, slug, pk):
     """Record a metric reading measured by an experiment (readings are never edited)."""
     access = get_project_for_editor(request.user, slug)
     experiment = _experiment_of(access, pk)
@@ -328,7 +330,9 @@ def week_review_edit(request, slug, monday):
     )
 
 
-def _estimate_refreshes(request, access: ProjectAccess, monday: datetime.date) -> str:
+def _estimate_refreshes(
+    request: HtmxHttpRequest, access: ProjectAccess, monday: datetime.date
+) -> str:
     """Out-of-band parts a new estimate changes elsewhere on the page.
 
     The page's headline shows the latest estimate, and the next newer estimate shows its change

@@ -18,12 +18,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import push_url
 
 from accounts.models import Team
-from config.spreadsheet import csv_writer
+from accounts.requests import SignedInRequest
+from plumbing.spreadsheet import csv_writer
 
 from .. import health as health_rules
 from .. import outcomes as outcome_reads
 from .. import portfolio, services
-from ..access import get_project_for_owner
+from ..access import get_project_for_owner, readable_projects
 from ..forms import BlockerForm, PortfolioFilterForm
 from ..models import Project, ProjectStatus
 
@@ -31,7 +32,7 @@ FILTER_NAMES = ("q", "team", "owner", "stage", "health", "status", "alerts")
 
 
 def _filter_form(request) -> PortfolioFilterForm:
-    visible = Project.objects.visible_to(request.user)
+    visible = readable_projects(request.user)
     teams = Team.objects.filter(projects__in=visible).distinct().order_by("name")
     owners = (
         get_user_model()
@@ -85,7 +86,7 @@ def _sort_links(form, sort: str) -> list[dict]:
 
 @require_GET
 @login_required
-def board(request):
+def board(request: SignedInRequest):
     form = _filter_form(request)
     view = form.cleaned_data.get("view") or "columns"
     sort = form.cleaned_data.get("sort") or "name"
@@ -108,7 +109,7 @@ def board(request):
         paginator = Paginator(
             portfolio.sort_projects(projects, sort, today), portfolio.ROWS_PER_PAGE
         )
-        paginator.count = context["total"]  # known already: saves a COUNT query
+        paginator.count = sum(by_column.values())  # known already: saves a COUNT query
         page = paginator.get_page(form.cleaned_data.get("page"))
         page.object_list = portfolio.to_cards(page.object_list, today)
         portfolio.attach_progress(page.object_list)
@@ -149,7 +150,7 @@ def _columns(form, projects, by_column, today, offset: int, only: str = "") -> l
 
 @require_GET
 @login_required
-def board_column(request, column):
+def board_column(request: SignedInRequest, column):
     """The next cards of one column ("Show more"): a fragment for htmx; without JavaScript the
     link falls back to the table of that column's projects."""
     if column not in portfolio.COLUMN_LABELS:
@@ -253,7 +254,7 @@ def board_csv(request):
 @require_GET
 @login_required
 def outcomes(request):
-    projects = Project.objects.visible_to(request.user)
+    projects = readable_projects(request.user)
     context = outcome_reads.outcomes(projects)
     return TemplateResponse(request, "lifecycle/portfolio/outcomes.html", context)
 

@@ -8,15 +8,16 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from plumbing.htmx import HtmxHttpRequest
+
 from .. import services
-from ..access import get_project_for_reader, teams_user_can_create_in
+from ..access import get_project_for_reader, readable_projects, teams_user_can_create_in
 from ..editing import project_page_context
 from ..forms import (
     ProjectCreateForm,
 )
 from ..history import project_history
 from ..models import (
-    Project,
     ProjectStatus,
     StageKind,
     overdue_stages_q,
@@ -28,7 +29,7 @@ from ..models import (
 def home(request):
     today = timezone.localdate()
     projects = (
-        Project.objects.visible_to(request.user)
+        readable_projects(request.user)
         .select_related("team", "owner")
         .annotate(overdue_stages=Count("stages", filter=overdue_stages_q(today, prefix="stages__")))
         .order_by("name")
@@ -89,7 +90,7 @@ SECTION_PARTIALS = {
 
 @require_GET
 @login_required
-def project_section(request, slug, section):
+def project_section(request: HtmxHttpRequest, slug, section):
     """One section of the one-pager, for htmx refreshes and the Cancel button of an edit."""
     access = get_project_for_reader(request.user, slug)
     if section not in SECTION_PARTIALS:

@@ -1,4 +1,4 @@
-"""Every CSV the app writes (the portfolio board's export; config/spreadsheet.py for any other)
+"""Every CSV the app writes (the portfolio board's export; plumbing/spreadsheet.py for any other)
 reaches a spreadsheet as text: a cell that would start a formula gets a leading quote."""
 
 import csv
@@ -7,8 +7,8 @@ import io
 import pytest
 from django.urls import reverse
 
-from config.spreadsheet import csv_safe, csv_writer
 from lifecycle import services
+from plumbing.spreadsheet import csv_safe, csv_writer
 from tests.factories import make_project
 
 from .corpus import FORMULAS, count

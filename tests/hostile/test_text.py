@@ -9,7 +9,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from config.text import BIDI_CONTROLS
 from demos.forms import INTRO_MAX_CHARS
 from demos.models import Demo, Example, Feedback
 from demos.services import demo_create
@@ -18,6 +17,7 @@ from demos.services.uploads import save_upload
 from lifecycle.forms import TEXT_MAX_CHARS
 from lifecycle.models import Charter, Experiment
 from lifecycle.templatetags.waypoint import markdown
+from plumbing.text import BIDI_CONTROLS
 
 from .corpus import TEXTS, Text
 

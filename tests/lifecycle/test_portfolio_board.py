@@ -7,12 +7,12 @@ import io
 import pytest
 from django.urls import reverse
 
-from config.spreadsheet import csv_safe
 from lifecycle import services
 from lifecycle.experiment_log import experiment_add
 from lifecycle.models import Project
 from lifecycle.portfolio import CARDS_PER_COLUMN, ROWS_PER_PAGE
 from lifecycle.weeks import week_start
+from plumbing.spreadsheet import csv_safe
 from tests.factories import add_criterion, add_risk, make_project, make_team, make_user
 
 BOARD = reverse("lifecycle:portfolio")

@@ -127,7 +127,7 @@ def test_section_refresh_needs_htmx_and_a_known_section(client, project, owner):
     [(0.85, "0.85"), (12.0, "12"), (1250000.0, "1,250,000"), (0.33333333, "0.3333"), (None, "")],
 )
 def test_metric_numbers_read_as_people_write_them(value, shown):
-    from lifecycle.templatetags.waypoint import number
+    from plumbing.numbers import number
 
     assert number(value) == shown
 

@@ -28,7 +28,7 @@ class _Writable(Protocol):
 class SafeWriter:
     """csv.writer whose every cell goes through csv_safe."""
 
-    def __init__(self, stream: _Writable):
+    def __init__(self, stream: _Writable) -> None:
         self._writer = csv.writer(stream)
 
     def writerow(self, row: Iterable[Any]) -> None:
