@@ -38,8 +38,19 @@ def _refuse_constant(name: str) -> float:
     raise ValueError(f"{name} is not a JSON number")
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object as a dict, unless a key repeats: which value was meant is anyone's guess."""
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        keys = [key for key, _ in pairs]
+        repeated = next(key for key in keys if keys.count(key) > 1)
+        raise ValueError(f"the key {json.dumps(repeated)[:80]} appears twice in one object")
+    return result
+
+
 class JsonBodyParser(Parser):
-    """Reads JSON bodies only, strictly: no NaN or Infinity, a clear message when malformed."""
+    """Reads JSON bodies only, strictly: no NaN or Infinity, no key twice in an object, a clear
+    message when malformed."""
 
     def parse_body(self, request: HttpRequest) -> Any:
         content_type = request.content_type or ""
@@ -50,7 +61,9 @@ class JsonBodyParser(Parser):
                 f"(this request said {content_type or 'nothing'}).",
             )
         try:
-            data = json.loads(request.body, parse_constant=_refuse_constant)
+            data = json.loads(
+                request.body, parse_constant=_refuse_constant, object_pairs_hook=_unique_keys
+            )
         except (ValueError, RecursionError) as error:  # JSONDecodeError, bad UTF-8, too deep
             raise BodyRejected(400, f"The body is not valid JSON: {error}.") from None
         # The database cannot store NUL or a lone surrogate, and JSON can only spell them as
@@ -126,17 +139,33 @@ def error_response(api: NinjaAPI, request: HttpRequest, status: int, detail: str
     return api.create_response(request, {"detail": detail, **extra}, status=status)
 
 
+def validation_response(api: NinjaAPI, request: HttpRequest, exc: ValidationError):
+    """422 naming each field at fault; a body that is empty or not an object says that."""
+    errors = [
+        {
+            "loc": _client_loc(e.get("loc", ())),
+            "msg": e.get("msg", ""),
+            "type": e.get("type", ""),
+        }
+        for e in exc.errors
+    ]
+    whole_body = [e for e in errors if e["loc"] == ["body"]]
+    if whole_body:  # no body, or a list or a string where an object goes
+        empty = whole_body[0]["type"] == "missing"
+        return error_response(
+            api,
+            request,
+            400 if empty else 422,
+            f"The body {'is empty' if empty else 'is not a JSON object'}: send a JSON object "
+            "with the fields this endpoint documents at /api/v1/docs.",
+            errors=errors,
+        )
+    return error_response(api, request, 422, validation_detail(errors), errors=errors)
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     def on_validation_error(request, exc: ValidationError):
-        errors = [
-            {
-                "loc": _client_loc(e.get("loc", ())),
-                "msg": e.get("msg", ""),
-                "type": e.get("type", ""),
-            }
-            for e in exc.errors
-        ]
-        return error_response(api, request, 422, validation_detail(errors), errors=errors)
+        return validation_response(api, request, exc)
 
     def on_http_error(request, exc: HttpError):
         # ninja wraps any failure to read the body in a generic 400; ours says what to change.

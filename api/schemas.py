@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from ninja import Schema
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from lifecycle.forms import TEXT_MAX_CHARS
 from lifecycle.models import Charter
 
 # A JSON number, never a string like "3.5" or "NaN", and finite.
@@ -145,15 +146,15 @@ class ProjectOut(Schema):
 class CharterPatchIn(Input):
     """Only the fields sent change. `version` is the charter version you read (or If-Match)."""
 
-    version: int | None = Field(default=None, strict=True, ge=1)
+    version: int | None = Field(default=None, strict=True, ge=1, le=2**31 - 1)
     # str, not str | None: null is an error ("send an empty string to clear a field"); the
     # None default only marks a field not sent, which mypy cannot tell from a null.
-    problem: str = Field(default=None)  # type: ignore[assignment]
-    audience: str = Field(default=None)  # type: ignore[assignment]
-    value: str = Field(default=None)  # type: ignore[assignment]
-    behaviour_change: str = Field(default=None)  # type: ignore[assignment]
-    delivery: str = Field(default=None)  # type: ignore[assignment]
-    constraints: str = Field(default=None)  # type: ignore[assignment]
+    problem: str = Field(default=None, max_length=TEXT_MAX_CHARS)  # type: ignore[assignment]
+    audience: str = Field(default=None, max_length=TEXT_MAX_CHARS)  # type: ignore[assignment]
+    value: str = Field(default=None, max_length=TEXT_MAX_CHARS)  # type: ignore[assignment]
+    behaviour_change: str = Field(default=None, max_length=TEXT_MAX_CHARS)  # type: ignore[assignment]
+    delivery: str = Field(default=None, max_length=TEXT_MAX_CHARS)  # type: ignore[assignment]
+    constraints: str = Field(default=None, max_length=TEXT_MAX_CHARS)  # type: ignore[assignment]
 
     def changed_fields(self) -> dict[str, str]:
         return {
@@ -195,9 +196,9 @@ class ExperimentIn(Input):
         default=None, examples=["2026-W47"], description="ISO week; default: this week."
     )
     title: str = Field(min_length=1, max_length=200)
-    hypothesis: str = ""
-    what_was_done: str = ""
-    result: str = ""
+    hypothesis: str = Field(default="", max_length=TEXT_MAX_CHARS)
+    what_was_done: str = Field(default="", max_length=TEXT_MAX_CHARS)
+    result: str = Field(default="", max_length=TEXT_MAX_CHARS)
     outcome: OutcomeName = "planned"
     links: list[Link] = Field(default_factory=list, max_length=50)
     readings: list[ReadingIn] = Field(default_factory=list)

@@ -4,6 +4,8 @@ from typing import Any
 
 from django import forms
 
+from plumbing.text import BIDI_CONTROLS
+
 from .models import Demo, ScaleKind, Verdict
 from .scales import MAX_BANDS, PRESETS, Band, bands_from_json, bands_to_json
 from .services import live
@@ -41,6 +43,14 @@ def _names(text: str) -> list[str]:
     return list(dict.fromkeys(name.strip() for name in text.split(",") if name.strip()))
 
 
+# The introduction is Markdown, rendered on every view of the demo.
+INTRO_MAX_CHARS = 10_000
+# At most this many columns are shown on a card, or scored as classes: a file may have
+# thousands of columns, but only the ones named are read.
+MAX_SHOWN_COLUMNS = 50
+MAX_CLASS_COLUMNS = 100
+
+
 class DemoCreateForm(forms.ModelForm):
     kind = forms.ChoiceField(
         label="How labels look",
@@ -49,16 +59,20 @@ class DemoCreateForm(forms.ModelForm):
         help_text="You can change the labels and their thresholds later.",
     )
 
+    intro = forms.CharField(
+        label="Introduction for the audience",
+        required=False,
+        max_length=INTRO_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Markdown. What they are looking at and what you would like them to judge.",
+    )
+
     class Meta:
         model = Demo
         fields = ["title", "intro"]
-        labels = {"title": "Title", "intro": "Introduction for the audience"}
+        labels = {"title": "Title"}
         widgets = {
             "title": forms.TextInput(attrs={"placeholder": "Which support tickets are urgent?"}),
-            "intro": forms.Textarea(attrs={"rows": 3}),
-        }
-        help_texts = {
-            "intro": "Markdown. What they are looking at and what you would like them to judge."
         }
 
 
@@ -67,7 +81,7 @@ class DemoEditForm(forms.Form):
     intro = forms.CharField(
         label="Introduction for the audience",
         required=False,
-        max_length=10_000,
+        max_length=INTRO_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Markdown. What they are looking at and what you would like them to judge.",
     )
@@ -102,12 +116,14 @@ class UploadForm(forms.Form):
     class_columns = forms.CharField(
         label="Or: one column per class",
         required=False,
+        max_length=5_000,
         help_text="For a multi-class model, comma-separated, e.g. “billing, outage, other”.",
     )
     display_columns = forms.CharField(
         label="Columns to show",
         required=False,
-        help_text="Comma-separated, e.g. “title, text, image_url”. Shown on each card.",
+        max_length=5_000,
+        help_text="Comma-separated, e.g. “title, text”; at most 50, shown on each card.",
     )
     # A model version's name (the API sends it as text; the page offers a list of them);
     # cleaned_data["live_of"] is that version's Dataset, or None.
@@ -174,6 +190,18 @@ class UploadForm(forms.Form):
         # (add_error removes the field from cleaned_data: decide from the local names.)
         if len(classes) == 1:
             self.add_error("class_columns", "A multi-class model needs two class columns or more.")
+        if len(classes) > MAX_CLASS_COLUMNS:
+            self.add_error(
+                "class_columns",
+                f"At most {MAX_CLASS_COLUMNS} class columns ({len(classes)} named); keep the "
+                "classes people judge and leave the rest out.",
+            )
+        if len(data["display_columns"]) > MAX_SHOWN_COLUMNS:
+            self.add_error(
+                "display_columns",
+                f"At most {MAX_SHOWN_COLUMNS} columns are shown on a card "
+                f"({len(data['display_columns'])} named); choose the ones people need to judge.",
+            )
         if not classes and not (data.get("score_column") or "").strip():
             self.add_error("score_column", "Name the score column, or the class columns.")
         version, data["live_of"] = data.get("live_of"), None
@@ -208,9 +236,25 @@ class ShareLinkForm(forms.Form):
     days = forms.IntegerField(label="Valid for (days)", min_value=1, max_value=365, initial=14)
 
 
+CHOOSE_VERDICT = "Choose agree, disagree or not sure."
+
+
 class FeedbackForm(forms.Form):
-    verdict = forms.ChoiceField(choices=Verdict.choices)
+    verdict = forms.ChoiceField(
+        choices=Verdict.choices,
+        error_messages={"required": CHOOSE_VERDICT, "invalid_choice": CHOOSE_VERDICT},
+    )
     comment = forms.CharField(max_length=2000, required=False, strip=True)
+
+    def clean_comment(self) -> str:
+        comment: str = self.cleaned_data["comment"]
+        if BIDI_CONTROLS.search(comment):
+            raise forms.ValidationError(
+                "Remove the text-direction control characters (such as U+202E): they make a "
+                "comment read differently from how it is written.",
+                code="bidi",
+            )
+        return comment
 
 
 class AgreementReadingForm(forms.Form):

@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.validators import URLValidator
+from django.core.validators import MaxLengthValidator, URLValidator
 
 from accounts.models import Team
 
@@ -26,7 +26,33 @@ from .models import (
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class VersionedForm(forms.ModelForm):
+# Every text a person writes here is at most this long (a few pages): Markdown is rendered on
+# every view of a page, and longer material belongs in a linked document.
+TEXT_MAX_CHARS = 20_000
+
+
+class LimitedText:
+    """A form whose text fields without a length limit of their own take TEXT_MAX_CHARS, with a
+    message that says how long the text is and what to do."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and field.max_length is None:
+                field.max_length = TEXT_MAX_CHARS
+                field.widget.attrs["maxlength"] = str(TEXT_MAX_CHARS)
+                field.validators.append(
+                    MaxLengthValidator(
+                        TEXT_MAX_CHARS,
+                        message=f"Keep this to {TEXT_MAX_CHARS:,} characters at most (it has "
+                        "%(show_value)s): shorten it, or link to a document that holds the rest.",
+                    )
+                )
+
+
+class VersionedForm(LimitedText, forms.ModelForm):
     """A section form that carries the version it was opened at, for conflict detection."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -183,7 +209,7 @@ class StageForm(VersionedForm):
         return data
 
 
-class ExitCriterionForm(forms.ModelForm):
+class ExitCriterionForm(LimitedText, forms.ModelForm):
     class Meta:
         model = ExitCriterion
         fields = ["text"]
@@ -207,7 +233,7 @@ class ProjectCreateForm(forms.Form):
             self.initial["team"] = only[0]
 
 
-class MoveStageForm(forms.Form):
+class MoveStageForm(LimitedText, forms.Form):
     to_stage = forms.ChoiceField(label="Move to", choices=StageKind.choices)
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -222,7 +248,7 @@ class MoveStageForm(forms.Form):
         ]
 
 
-class ShipForm(forms.Form):
+class ShipForm(LimitedText, forms.Form):
     note = forms.CharField(
         label="What went live",
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -230,7 +256,7 @@ class ShipForm(forms.Form):
     )
 
 
-class StopForm(forms.Form):
+class StopForm(LimitedText, forms.Form):
     stop_reason = forms.ChoiceField(
         label="Why stop",
         choices=[("", "Choose the main reason"), *StopReason.choices],
@@ -250,7 +276,7 @@ class StopForm(forms.Form):
         return data
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(LimitedText, forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Say why the project is reopened."},

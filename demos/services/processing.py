@@ -5,106 +5,34 @@ progress; the dataset becomes visible only once complete, and a failure removes 
 so a bad or interrupted upload leaves nothing behind. Running a job twice never duplicates rows.
 """
 
-import csv
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from json.encoder import encode_basestring as encode_json_string
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from ..models import Dataset, JobStatus, UploadJob
 from . import live
+from .reading import (
+    ROWS_LISTED,
+    InvalidUpload,
+    Problem,
+    max_upload_bytes,
+    quoted,
+    read_table,
+    rows_text,
+)
 from .storing import insert_order, store_examples
 
-ROWS_LISTED = 10  # how many row numbers a problem lists before summarising
+__all__ = ["InvalidUpload", "Problem", "max_upload_bytes", "read_table"]
 
-
-@dataclass
-class Problem:
-    message: str
-    column: str = ""
-    rows: list[int] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        return {"message": self.message, "column": self.column, "rows": self.rows}
-
-
-class InvalidUpload(Exception):
-    def __init__(self, problems: list[Problem]):
-        super().__init__(problems[0].message)
-        self.problems = problems
-
-
-def max_upload_bytes() -> int:
-    limit: int = settings.DEMO_MAX_UPLOAD_BYTES
-    return limit
-
-
-def _rows_text(lines: list[int], total: int) -> str:
-    shown = ", ".join(str(n) for n in lines[:ROWS_LISTED])
-    more = f" and {total - ROWS_LISTED} more" if total > ROWS_LISTED else ""
-    return f"line{'s' if total > 1 else ''} {shown}{more}"
-
-
-def _is_json_lines(name: str, head: bytes) -> bool:
-    if name.lower().endswith((".jsonl", ".ndjson", ".json")):
-        return True
-    return head.lstrip().startswith(b"{")
-
-
-def read_table(path: Path, name: str, columns: list[str]) -> tuple[pd.DataFrame, int, list[str]]:
-    """The uploaded rows (only the `columns` needed, as text), the file line of the first data
-    row, and every column name the file has (for messages)."""
-    size = path.stat().st_size
-    if size > max_upload_bytes():
-        raise InvalidUpload(
-            [
-                Problem(
-                    f"The file is {size / 1e6:.1f} MB; the limit is "
-                    f"{max_upload_bytes() / 1e6:.0f} MB. Split it into several uploads or "
-                    "leave out columns you do not show."
-                )
-            ]
-        )
-    with path.open("rb") as handle:
-        head = handle.read(4096)
-    if not head.strip():
-        raise InvalidUpload([Problem("The file is empty. Upload a CSV or JSON lines file.")])
-    try:
-        if _is_json_lines(name, head):
-            frame = pd.read_json(path, lines=True, dtype=False, encoding="utf-8")
-            first_line, all_columns = 1, [str(c) for c in frame.columns]
-        else:
-            all_columns = list(pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns)
-            frame = pd.read_csv(
-                path,
-                dtype=str,
-                keep_default_na=False,
-                encoding="utf-8-sig",
-                usecols=lambda column: column in columns,
-            )
-            first_line = 2  # line 1 is the header
-    except UnicodeDecodeError as error:
-        raise InvalidUpload(
-            [
-                Problem(
-                    f"The file is not UTF-8 text (byte 0x{error.object[error.start]:02x} at "
-                    f"position {error.start}). Save it as UTF-8, e.g. “CSV UTF-8” in Excel."
-                )
-            ]
-        ) from None
-    except (ValueError, pd.errors.ParserError, csv.Error) as error:
-        raise InvalidUpload(
-            [Problem(f"The file could not be read as CSV or JSON lines: {error}".strip())]
-        ) from None
-    if frame.empty:
-        raise InvalidUpload([Problem("The file has no data rows, only a header.")])
-    return frame, first_line, all_columns
+# A row's shown columns together hold at most this much text: a card, not a document (and
+# PostgreSQL's text index of a row holds at most 1 MB).
+SHOWN_MAX_CHARS = 100_000
 
 
 @dataclass
@@ -117,6 +45,11 @@ class Columns:
     @classmethod
     def of(cls, job: UploadJob) -> "Columns":
         return cls(job.id_column, job.score_column, list(job.class_columns), job.display_columns)
+
+    @property
+    def optional(self) -> frozenset[str]:
+        """Shown columns a row may leave empty (those that are not also its id or a score)."""
+        return frozenset(self.display) - {self.id, self.score, *self.classes}
 
     @property
     def needed(self) -> list[str]:
@@ -136,10 +69,10 @@ def _check_numbers(
     not_numbers = np.flatnonzero(np.isnan(values))
     if len(not_numbers):
         lines = (not_numbers + first_line).tolist()
-        examples = ", ".join(repr(str(raw.iloc[i])) for i in not_numbers[:3])
+        examples = ", ".join(quoted(raw.iloc[i]) for i in not_numbers[:3])
         problems.append(
             Problem(
-                f"“{column}” must be a number from 0 to 1; {_rows_text(lines, len(lines))} "
+                f"“{column}” must be a number from 0 to 1; {rows_text(lines, len(lines))} "
                 f"hold {examples}.",
                 column,
                 lines[:ROWS_LISTED],
@@ -152,7 +85,7 @@ def _check_numbers(
         problems.append(
             Problem(
                 f"“{column}” must be between 0 and 1 (a probability); "
-                f"{_rows_text(lines, len(lines))} hold {examples}. Rescale the scores first.",
+                f"{rows_text(lines, len(lines))} hold {examples}. Rescale the scores first.",
                 column,
                 lines[:ROWS_LISTED],
             )
@@ -184,7 +117,7 @@ def validate(
         lines = (empty + first_line).tolist()
         problems.append(
             Problem(
-                f"Every row needs an id in “{columns.id}”; {_rows_text(lines, len(lines))} "
+                f"Every row needs an id in “{columns.id}”; {rows_text(lines, len(lines))} "
                 "have none.",
                 columns.id,
                 lines[:ROWS_LISTED],
@@ -198,11 +131,11 @@ def validate(
     if duplicated.any():
         positions = np.flatnonzero(duplicated.to_numpy())
         lines = (positions + first_line).tolist()
-        sample = ", ".join(f"“{ids.iloc[i]}”" for i in positions[:3])
+        sample = ", ".join(f"“{quoted(ids.iloc[i])[1:-1]}”" for i in positions[:3])
         problems.append(
             Problem(
                 f"Ids must be unique; {sample} appear more than once "
-                f"({_rows_text(lines, len(lines))}).",
+                f"({rows_text(lines, len(lines))}).",
                 columns.id,
                 lines[:ROWS_LISTED],
             )
@@ -212,11 +145,12 @@ def validate(
         lines = (too_long + first_line).tolist()
         problems.append(
             Problem(
-                f"Ids are at most 200 characters; {_rows_text(lines, len(lines))} are longer.",
+                f"Ids are at most 200 characters; {rows_text(lines, len(lines))} are longer.",
                 columns.id,
                 lines[:ROWS_LISTED],
             )
         )
+    problems += _shown_size_problems(frame, columns.display, first_line)
     if columns.classes:
         matrix = []
         for name in columns.classes:
@@ -234,6 +168,26 @@ def validate(
     if problems:
         raise InvalidUpload(problems)
     return {"ids": ids.to_numpy(dtype=object), "scores": scores, "top_classes": top_classes}
+
+
+def _shown_size_problems(frame: pd.DataFrame, display: list[str], first_line: int) -> list[Problem]:
+    if not display:
+        return []
+    lengths = np.zeros(len(frame), dtype=np.int64)
+    for name in display:
+        lengths += frame[name].str.len().to_numpy(dtype=np.int64, na_value=0)
+    too_long = np.flatnonzero(lengths > SHOWN_MAX_CHARS)
+    if not len(too_long):
+        return []
+    lines = (too_long + first_line).tolist()
+    return [
+        Problem(
+            f"The shown columns of a row hold at most {SHOWN_MAX_CHARS:,} characters together; "
+            f"{rows_text(lines, len(lines))} hold more (up to {int(lengths.max()):,}). Shorten "
+            "the text, or show fewer columns.",
+            rows=lines[:ROWS_LISTED],
+        )
+    ]
 
 
 def _shown(frame: pd.DataFrame, display: list[str]) -> pd.DataFrame:
@@ -304,7 +258,7 @@ def upload_process(job_id: int) -> None:
     columns = Columns.of(job)
     try:
         frame, first_line, all_columns = read_table(
-            Path(job.file.path), job.original_name, columns.needed
+            Path(job.file.path), job.original_name, columns.needed, optional=columns.optional
         )
         UploadJob.objects.filter(pk=job.pk).update(progress=10)
         checked = validate(frame, columns, first_line, all_columns)

@@ -276,7 +276,9 @@ def _judge(
         status = 422
         feedback = _current(example, link=link, user=user)
     card = {"example": example, "feedback": feedback, "feedback_url": url}
-    context = {"card": card, "here": next_url, "form_error": not form.is_valid()}
+    # What to change, from the form: the verdict to choose, or the comment to fix.
+    errors = [error for field_errors in form.errors.values() for error in field_errors]
+    context = {"card": card, "here": next_url, "form_errors": errors}
     return TemplateResponse(request, f"{TEMPLATE}#verdict", context, status=status)
 
 

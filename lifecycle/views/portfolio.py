@@ -2,7 +2,6 @@
 owner's blocker form. The board only reads: every change happens on the project's own pages.
 """
 
-import csv
 from typing import cast
 from urllib.parse import urlencode
 
@@ -22,6 +21,7 @@ from django_htmx.http import push_url
 
 from accounts.models import Team
 from accounts.requests import SignedInRequest
+from plumbing.spreadsheet import csv_writer
 
 from .. import health as health_rules
 from .. import services
@@ -186,15 +186,6 @@ def _table_of_column(form, column: str) -> str:
     return _query(form, view="table", stage=column, status=ProjectStatus.ACTIVE)
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value) -> str:
-    """A cell a spreadsheet will not run as a formula (OWASP's advice: a leading quote)."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
 CSV_HEADER = [
     "Project",
     "Team",
@@ -235,7 +226,7 @@ def board_csv(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="portfolio-{stamp}.csv"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(CSV_HEADER)
     base = request.build_absolute_uri("/")[:-1]
     for card in cards:
@@ -261,7 +252,7 @@ def board_csv(request):
             card.stop_reason_label,
             f"{base}/projects/{card.slug}/",
         ]
-        writer.writerow([csv_safe(cell) for cell in row])
+        writer.writerow(row)
     return response
 
 

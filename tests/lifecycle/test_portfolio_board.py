@@ -11,8 +11,8 @@ from lifecycle import services
 from lifecycle.models import Project
 from lifecycle.selectors.portfolio import CARDS_PER_COLUMN, ROWS_PER_PAGE
 from lifecycle.services.experiment_log import experiment_add
-from lifecycle.views.portfolio import csv_safe
 from lifecycle.weeks import week_start
+from plumbing.spreadsheet import csv_safe
 from tests.factories import add_criterion, add_risk, make_project, make_team, make_user
 
 BOARD = reverse("lifecycle:portfolio")
@@ -273,7 +273,9 @@ def test_csv_lists_the_filtered_table(client, manager, portfolio):
         ("\rx", "'\rx"),
         ("Plain", "Plain"),
         (None, ""),
-        (42, "42"),
+        (42, 42),
+        (-0.5, -0.5),
+        ("-0.5", "'-0.5"),
     ],
 )
 def test_csv_cells_cannot_start_a_formula(value, safe):
