@@ -27,16 +27,25 @@ VIEWPORTS = {
 }
 BLOCKING_IMPACTS = ("serious", "critical")
 
+# Name what the CSP blocked: Chromium's own message does not say which element or script.
+EXPLAIN_CSP = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  const where = event.target && event.target.outerHTML ? event.target.outerHTML.slice(0, 160) : "";
+  console.error(`CSP blocked ${event.violatedDirective} at ${event.sourceFile}:${event.lineNumber}`
+    + ` (${event.sample}) on ${where}`);
+});
+"""
+
 # The focused element shows it: an outline or a box-shadow (inputs use a soft ring).
-FOCUS_STYLE = """() => {
+FOCUS_STYLE = r"""() => {
   const element = document.activeElement;
   if (!element || element === document.body) return null;
   const style = getComputedStyle(element);
   const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
   return {
     visible: outline || style.boxShadow !== "none",
-    name: (element.getAttribute("aria-label") || element.textContent || element.name || "").replace(/\s+/g, " ")
-      .trim().slice(0, 60),
+    name: (element.getAttribute("aria-label") || element.textContent || element.name || "")
+      .replace(/\s+/g, " ").trim().slice(0, 60),
     tag: element.tagName.toLowerCase(),
   };
 }"""
@@ -63,7 +72,8 @@ class Journey:
             accept_downloads=True,
             **options,
         )
-        context.set_default_timeout(5_000)
+        # Generous: the machine running the suite may be busy; expect() returns as soon as it holds.
+        context.set_default_timeout(15_000)
         self.contexts.append(context)
         return context
 
@@ -76,9 +86,16 @@ class Journey:
             client.force_login(user)
             cookie = client.cookies[settings.SESSION_COOKIE_NAME]
             context.add_cookies(
-                [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": self.base_url}]
+                [
+                    {
+                        "name": settings.SESSION_COOKIE_NAME,
+                        "value": cookie.value,
+                        "url": self.base_url,
+                    }
+                ]
             )
         page = context.new_page()
+        page.add_init_script(EXPLAIN_CSP)
 
         def on_console(message):
             if message.type == "error" and not any(s in message.text for s in EXPECTED_STATUSES):
@@ -92,7 +109,9 @@ class Journey:
         """Screenshot the page as it is now, then check the page at its URL with axe-core: no
         serious or critical violation."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=SCREENSHOTS / f"{self.name}-{what}-{self.viewport}.png", full_page=True)
+        page.screenshot(
+            path=SCREENSHOTS / f"{self.name}-{what}-{self.viewport}.png", full_page=True
+        )
         violations = self.axe(page)
         assert not violations, f"axe on {what} ({page.url}, {self.viewport}):\n" + "\n".join(
             violations
@@ -123,7 +142,9 @@ class Journey:
     def assert_focus_visible(self, page: Page) -> dict:
         focused = page.evaluate(FOCUS_STYLE)
         assert focused is not None, "nothing has the keyboard focus"
-        assert focused["visible"], f"the focused {focused['tag']} “{focused['name']}” shows no focus"
+        assert focused["visible"], (
+            f"the focused {focused['tag']} “{focused['name']}” shows no focus"
+        )
         return focused
 
     def tab_to(self, page: Page, name: str, limit: int = 80) -> None:

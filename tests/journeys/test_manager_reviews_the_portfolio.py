@@ -41,7 +41,7 @@ def test_manager_reviews_the_portfolio(journey, manager, team, owner, editor, pr
     expect(page.locator(".pcard")).to_have_count(3)
     journey.look(page, "board")
 
-    page.get_by_label("Health").select_option(label="At risk")
+    page.get_by_label("Health", exact=True).select_option(label="At risk")
     expect(page.locator(".pcard")).to_have_count(1)
     expect(page).to_have_url(f"{page.url.split('?')[0]}?health=at_risk")
     card = page.locator(".pcard")

@@ -89,5 +89,7 @@ def test_team_member_logs_the_week(journey, editor, owner, project):
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Portfolio").click()
     card = page.locator(".pcard", has_text="Churn prediction")
     expect(card.locator(".pcard-facts")).to_contain_text("65 %")
-    expect(card.locator(".spark")).to_have_attribute("aria-label", "Likelihood up 25 points in 2 weeks")
+    expect(card.locator(".spark")).to_have_attribute(
+        "aria-label", "Likelihood up 25 points in 2 weeks"
+    )
     journey.look(page, "board")
