@@ -7,6 +7,7 @@ Screenshots go to build/screenshots/ (ignored by git; WAYPOINT_SCREENSHOTS moves
 the journeys visit side by side.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -112,13 +113,13 @@ class Journey:
         page.screenshot(
             path=SCREENSHOTS / f"{self.name}-{what}-{self.viewport}.png", full_page=True
         )
-        violations = self.axe(page)
+        violations = self.axe(page, what)
         assert not violations, f"axe on {what} ({page.url}, {self.viewport}):\n" + "\n".join(
             violations
         )
         self.looked.append(what)
 
-    def axe(self, page: Page) -> list[str]:
+    def axe(self, page: Page, what: str) -> list[str]:
         # The app's CSP allows only its own scripts, so it would block axe-core: Playwright's
         # bypass_csp lifts it, in a separate context opened only for this check, with the same
         # cookies. The journey's own pages keep the CSP.
@@ -132,6 +133,11 @@ class Journey:
         )
         context.close()
         self.contexts.remove(context)
+        # Every violation, minor ones too, next to the screenshot: for people to read.
+        report = [{k: v[k] for k in ("id", "impact", "help", "nodes")} for v in results]
+        (SCREENSHOTS / f"{self.name}-{what}-{self.viewport}.axe.json").write_text(
+            json.dumps(report, indent=1)
+        )
         return [
             f"{v['impact']}: {v['id']} ({v['help']}) at "
             + "; ".join(" ".join(node["target"]) for node in v["nodes"][:5])
