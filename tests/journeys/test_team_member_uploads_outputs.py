@@ -53,6 +53,7 @@ def test_team_member_uploads_outputs(journey, real_worker, editor, owner, projec
     expect(problems).to_contain_text("A problem in the file; nothing was stored.", timeout=30_000)
     expect(problems.locator(".problem-where")).to_have_text("Column “score” · line 7")
     expect(problems).to_contain_text("'high'")
+    expect(page.locator("#uploads .group-title")).to_have_count(0)  # no empty "Recent uploads"
     journey.look(page, "demo-upload-refused")
 
     # Fixed, uploaded again: the progress bar runs to the end.
@@ -67,6 +68,7 @@ def test_team_member_uploads_outputs(journey, real_worker, editor, owner, projec
     expect(job.locator("progress")).to_have_count(0)
     expect(job.locator(".job-result")).to_contain_text(f"Stored {ROWS} examples")
     expect(page.locator("#datasets tbody tr")).to_have_count(1)  # the table followed
+    expect(page.locator("#uploads .jobs .job")).to_contain_text("Not stored")  # the first try
 
     # Tune the scale: the preview counts follow the threshold as it is typed.
     counts = page.locator("#scale-preview .preview-count strong")
