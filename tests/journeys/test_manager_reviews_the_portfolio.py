@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from lifecycle import services
-from lifecycle.experiment_log import experiment_add
+from lifecycle.services.experiment_log import experiment_add
 from lifecycle.weeks import week_start
 from tests.factories import make_project
 

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from lifecycle.experiment_log import ReadingInput, experiment_add
+from lifecycle.services.experiment_log import ReadingInput, experiment_add
 from lifecycle.weeks import week_label, week_start
 from tests.factories import PASSWORD, add_criterion
 
