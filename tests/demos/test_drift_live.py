@@ -16,7 +16,7 @@ from demos.services.live import (
     dataset_unmark_live,
     reference_named,
 )
-from tests.demos.test_views_access import make_dataset
+from tests.factories import make_dataset
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,275 @@
+"""Every route and every API operation, requested by every kind of actor, against one table.
+
+The routes come from the URLconf (django.urls.get_resolver(), through every include) and the
+operations from the API's OpenAPI schema, never from a hand list: a new URL or operation without
+a row in tests/access_expectations.py fails `test_every_route_has_an_expectation_for_every_actor`
+(or its API twin) naming the route and the actors it lacks. The objects come from
+tests/access_world.py: built once for the module, each request made in a savepoint that is
+rolled back, so a write by one actor leaves the next one the same world.
+
+Another team's project, demo, dataset, job, experiment, criterion, risk, example (its
+feedback), and the rest, always answer as an id that does not exist: the same 404, the same
+body, the same number of queries, and never their title.
+"""
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from http.cookies import SimpleCookie
+
+import pytest
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.resolvers import RegexPattern
+
+from api.main import api
+
+from .access_expectations import API_EXPECTED, EXPECTED, LOGIN, METHODS, SKIPPED
+from .access_world import (
+    ACTORS,
+    API_CALLS,
+    CALLS,
+    DEFAULT_KWARGS,
+    LINK_HOLDERS,
+    SIGNED_IN,
+    Call,
+    Objects,
+    build_world,
+)
+
+# The URLconf -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    key: str  # "namespace:name", or "<unnamed> <route>" for a pattern without a name
+    name: str | None
+    route: str  # the joined pattern, e.g. "projects/<slug:slug>/"
+
+
+def _walk(patterns, prefix="", namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            route = prefix + str(pattern.pattern)
+            if pattern.name:
+                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+                yield Route(name, name, route)
+            else:
+                regex = isinstance(pattern.pattern, RegexPattern)
+                suffix = " (any other path)" if regex else ""
+                yield Route(f"<unnamed> {route}{suffix}", None, route)
+
+
+def _as_openapi_path(route: str) -> str:
+    """ "api/v1/projects/<slug:slug>" → "/api/v1/projects/{slug}"."""
+    parts = []
+    for part in route.split("/"):
+        if part.startswith("<") and part.endswith(">"):
+            part = "{" + part[1:-1].split(":")[-1] + "}"
+        parts.append(part)
+    return "/" + "/".join(parts)
+
+
+@cache
+def api_operations() -> list[str]:
+    """ "METHOD /path" for every operation in the API's OpenAPI schema."""
+    paths = api.get_openapi_schema()["paths"]
+    return sorted(f"{method.upper()} {path}" for path, ops in paths.items() for method in ops)
+
+
+@cache
+def django_routes() -> list[Route]:
+    """Every URL pattern but those SKIPPED (with the reason there) and the API's operations,
+    which the API table covers from the OpenAPI schema."""
+    operation_paths = {op.split(" ", 1)[1] for op in api_operations()}
+    routes = []
+    for route in _walk(get_resolver().url_patterns):
+        if any(route.route.startswith(prefix) for prefix in SKIPPED):
+            continue
+        served_by_ninja = route.name and route.name.startswith("api:")
+        if served_by_ninja and _as_openapi_path(route.route) in operation_paths:
+            continue
+        routes.append(route)
+    return routes
+
+
+def _lacking(row: dict, what: str) -> list[str]:
+    lacking = [actor for actor in ACTORS if actor not in row]
+    return [f"{what}: no expectation for {', '.join(lacking)}"] if lacking else []
+
+
+def test_every_route_has_an_expectation_for_every_actor():
+    keys = sorted({route.key for route in django_routes()})
+    problems = [
+        problem
+        for key in keys
+        for method in METHODS
+        for problem in _lacking(EXPECTED.get(key, {}).get(method, {}), f"{key} {method}")
+    ]
+    stale = sorted(set(EXPECTED) - set(keys))
+    problems += [f"{key}: in the table but no longer a route" for key in stale]
+    assert not problems, "Add these to tests/access_expectations.py:\n" + "\n".join(problems)
+
+
+def test_every_api_operation_has_an_expectation_for_every_actor():
+    keys = api_operations()
+    problems = [problem for key in keys for problem in _lacking(API_EXPECTED.get(key, {}), key)]
+    stale = sorted(set(API_EXPECTED) - set(keys))
+    problems += [f"{key}: in the table but no longer an operation" for key in stale]
+    assert not problems, "Add these to tests/access_expectations.py:\n" + "\n".join(problems)
+
+
+def test_the_walk_finds_the_apps_routes_and_the_apis_operations():
+    """The walk itself is held to a few routes it must find, so an empty walk cannot pass."""
+    keys = {route.key for route in django_routes()}
+    assert {"lifecycle:project_detail", "demos:shared_demo", "notifications:open"} <= keys
+    assert "login" in keys and "<unnamed> api/v1/ (any other path)" in keys
+    assert not any(key.startswith("admin:") for key in keys)
+    assert "POST /api/v1/projects/{slug}/readings" in api_operations()
+
+
+# Requests ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Actors:
+    clients: dict[str, Client]
+    secrets: dict[str, str]
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One world for the module, in a transaction rolled back at its end."""
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    media = tmp_path_factory.mktemp("media")
+    with (
+        override_settings(PASSWORD_HASHERS=fast, MEDIA_ROOT=media),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        built = build_world()
+        clients = {}
+        for actor in ACTORS:
+            clients[actor] = Client(raise_request_exception=False)
+            if actor in SIGNED_IN:
+                clients[actor].force_login(built.users[actor])
+            elif actor in LINK_HOLDERS:  # they opened their link before trying anything else
+                clients[actor].get(reverse("demos:shared_demo", args=[built.link_tokens[actor]]))
+        yield built, Actors(clients, built.api_secrets)
+        transaction.set_rollback(True)
+
+
+def _url(route_key: str, call: Call, o: Objects) -> str:
+    if call.path:
+        return call.path
+    name = route_key
+    pattern = next(r for r in django_routes() if r.key == route_key)
+    kwargs = {}
+    for kwarg in _kwarg_names(pattern.route):
+        fill = call.kwargs.get(kwarg) or DEFAULT_KWARGS[kwarg]
+        kwargs[kwarg] = fill(o)
+    return reverse(name, kwargs=kwargs)
+
+
+def _kwarg_names(route: str) -> list[str]:
+    return [
+        part[1:-1].split(":")[-1]
+        for part in route.split("/")
+        if part.startswith("<") and part.endswith(">")
+    ]
+
+
+def _api_url(operation: str, o: Objects) -> str:
+    path = operation.split(" ", 1)[1]
+    for kwarg in _kwarg_names(path.replace("{", "<").replace("}", ">")):
+        path = path.replace("{" + kwarg + "}", str(DEFAULT_KWARGS[kwarg](o)))
+    return path
+
+
+def _keeping_cookies(client: Client, send):
+    """Send a request in a savepoint rolled back afterwards, keeping the client's cookies (a
+    logout would otherwise end the session the next route is tried with)."""
+    cookies = SimpleCookie()
+    cookies.load(client.cookies.output(header="", sep=";"))
+    with transaction.atomic():
+        response = send()
+        transaction.set_rollback(True)
+    client.cookies = cookies
+    return response
+
+
+def request_route(route_key: str, method: str, client: Client, o: Objects):
+    call = CALLS.get(route_key, Call())
+    url = _url(route_key, call, o)
+    if method == "GET":
+        return _keeping_cookies(client, lambda: client.get(url, call.query(o)))
+    return _keeping_cookies(client, lambda: client.post(url, call.post(o)))
+
+
+def request_operation(operation: str, client: Client, secret: str | None, o: Objects):
+    method = operation.split(" ", 1)[0]
+    url = _api_url(operation, o)
+    headers = {"Authorization": f"Bearer {secret}"} if secret else {}
+    body = API_CALLS.get(operation, Call()).post(o)
+    send = getattr(client, method.lower())
+    if method == "GET":
+        return _keeping_cookies(client, lambda: client.get(url, headers=headers))
+    if any(hasattr(value, "read") for value in body.values()):  # a file: multipart
+        return _keeping_cookies(client, lambda: client.post(url, body, headers=headers))
+    data = json.dumps(body) if body else ""
+    return _keeping_cookies(
+        client, lambda: send(url, data, content_type="application/json", headers=headers)
+    )
+
+
+def answer(response) -> str | int:
+    """What the table compares: LOGIN for a redirect to log in, else the status code."""
+    if response.status_code == 302 and response["Location"].startswith(reverse("login")):
+        return LOGIN
+    return response.status_code
+
+
+def _differences(expected: dict, got: dict) -> list[str]:
+    return [
+        f"{actor}: expected {expected[actor]}, got {got[actor]}"
+        for actor in ACTORS
+        if actor in expected and got[actor] != expected[actor]
+    ]
+
+
+ROUTE_CASES = [(key, method) for key in sorted(EXPECTED) for method in METHODS]
+API_CASES = sorted(API_EXPECTED)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("route_key", "method"), ROUTE_CASES, ids=[" ".join(c) for c in ROUTE_CASES]
+)
+def test_each_actor_gets_what_the_table_says(world, route_key, method):
+    built, actors = world
+    got = {}
+    for actor in ACTORS:
+        response = request_route(route_key, method, actors.clients[actor], built.objects_for(actor))
+        got[actor] = answer(response)
+    problems = _differences(EXPECTED[route_key][method], got)
+    assert not problems, f"{route_key} {method}:\n" + "\n".join(problems)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("operation", API_CASES)
+def test_each_actor_gets_what_the_api_table_says(world, operation):
+    built, actors = world
+    got = {}
+    for actor in ACTORS:
+        response = request_operation(
+            operation, actors.clients[actor], actors.secrets.get(actor), built.objects_for(actor)
+        )
+        got[actor] = answer(response)
+    problems = _differences(API_EXPECTED[operation], got)
+    assert not problems, f"{operation}:\n" + "\n".join(problems)
