@@ -53,17 +53,43 @@ LINK_HOLDERS = (LINK_VALID, LINK_TAMPERED, LINK_EXPIRED, LINK_REVOKED)
 SIGNED_IN = (OUTSIDER, VIEWER, EDITOR, OWNER, MANAGER, SUPERUSER)
 ACTORS = (ANONYMOUS, *SIGNED_IN, *LINK_HOLDERS)
 
+# The kinds of object a URL kwarg, a query or a body names by id.
+KINDS = (
+    "project",
+    "demo",
+    "dataset",
+    "dataset2",
+    "job",
+    "experiment",
+    "criterion",
+    "spare_criterion",
+    "risk",
+    "example",  # and through it, its feedback
+    "link",
+    "series",
+    "alert",
+    "exit_item",
+    "notification",
+    "token",
+)
+
 # Ids and slugs that name nothing, for "a foreign id answers as a missing one".
 MISSING_PK = 987_654_321
 MISSING_SLUG = "no-such-project-anywhere"
 
 
-@dataclass(frozen=True)
-class Missing:
-    """Stands in for an object that does not exist."""
+class Gone:
+    """Another team's object as if it did not exist: its id and slug name nothing, and
+    everything else (a name sent in a body, say) is the same, so that only existence differs."""
 
-    pk: int = MISSING_PK
-    slug: str = MISSING_SLUG
+    pk = id = MISSING_PK
+    slug = MISSING_SLUG
+
+    def __init__(self, like):
+        self._like = like
+
+    def __getattr__(self, name):
+        return getattr(self._like, name)
 
 
 @dataclass(frozen=True)
@@ -94,6 +120,12 @@ class Objects:
 
     def but(self, **changes) -> "Objects":
         return replace(self, **changes)
+
+    def with_theirs(self, theirs: "Objects", kinds) -> tuple["Objects", "Objects"]:
+        """These objects with `kinds` taken from `theirs`, and the same with those gone."""
+        foreign = {kind: getattr(theirs, kind) for kind in kinds}
+        gone = {kind: Gone(value) for kind, value in foreign.items()}
+        return self.but(**foreign), self.but(**gone)
 
 
 @dataclass

@@ -13,13 +13,15 @@ body, the same number of queries, and never their title.
 """
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from http.cookies import SimpleCookie
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RegexPattern
 
@@ -31,8 +33,13 @@ from .access_world import (
     API_CALLS,
     CALLS,
     DEFAULT_KWARGS,
+    KINDS,
     LINK_HOLDERS,
+    LINK_VALID,
+    MISSING_PK,
+    OWNER,
     SIGNED_IN,
+    VIEWER,
     Call,
     Objects,
     build_world,
@@ -273,3 +280,148 @@ def test_each_actor_gets_what_the_api_table_says(world, operation):
         got[actor] = answer(response)
     problems = _differences(API_EXPECTED[operation], got)
     assert not problems, f"{operation}:\n" + "\n".join(problems)
+
+
+# Another team's ids answer as ids that do not exist ------------------------------------------
+
+SUCCESS = range(200, 400)
+
+
+def _requester(row: dict) -> str | None:
+    """Who may use the route on our objects: the one to try theirs with."""
+    for actor in (OWNER, VIEWER, LINK_VALID):
+        if row[actor] != LOGIN and row[actor] in SUCCESS:
+            return actor
+    return None
+
+
+def _normalised(response, ids: list[int]) -> str:
+    """The body without what differs on every render (CSRF tokens, CSP nonces) and without the
+    ids the request itself named."""
+    text = response.content.decode(errors="replace")
+    text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", text)
+    text = re.sub(r'nonce="[^"]*"', "", text)
+    text = re.sub(r'"X-CSRFToken": "[^"]*"', "", text)
+    for number in ids:
+        text = re.sub(rf"\b{number}\b", "<id>", text)
+    return text
+
+
+def _first_difference(one, other, ids) -> str:
+    lines = zip(
+        _normalised(one, ids).splitlines(), _normalised(other, ids).splitlines(), strict=False
+    )
+    return next((f"{a.strip()!r} against {b.strip()!r}" for a, b in lines if a != b), "")
+
+
+def _counted(send) -> tuple[object, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = send()
+    return response, len(queries)
+
+
+def _compare(what: str, base: Objects, theirs: Objects, send, kinds, *, url_kwarg: bool):
+    """Ask with `kinds` taken from the other team, then with them gone: the same answer."""
+    foreign, gone = base.with_theirs(theirs, kinds)
+    send(gone)  # warms what a page caches (drift between versions), so both are asked alike
+    their_answer, their_queries = _counted(lambda: send(foreign))
+    missing, missing_queries = _counted(lambda: send(gone))
+    ids = [getattr(theirs, kind).pk for kind in kinds] + [MISSING_PK]
+    problems = []
+    if url_kwarg and their_answer.status_code != 404:
+        problems.append(f"{what}: {their_answer.status_code}, not 404")
+    if their_answer.status_code != missing.status_code:
+        problems.append(f"{what}: {their_answer.status_code}, but {missing.status_code} if missing")
+    elif _normalised(their_answer, ids) != _normalised(missing, ids):
+        difference = _first_difference(their_answer, missing, ids)
+        problems.append(f"{what}: the body differs from a missing one's: {difference}")
+    if their_queries != missing_queries:
+        problems.append(f"{what}: {their_queries} queries, but {missing_queries} if missing")
+    body, missing_body = (r.content.decode(errors="replace") for r in (their_answer, missing))
+    for word in theirs.title_words:  # unless the request itself said it (a name in a body)
+        if word in body and word not in missing_body:
+            problems.append(f"{what}: the body names {word!r}")
+    return problems
+
+
+def _kinds_used(build_request, ours: Objects, theirs: Objects) -> list[tuple[str, bool]]:
+    """The kinds this request names, each with whether it is in the URL's path."""
+    used = []
+    base_path, base_rest = build_request(ours)
+    for kind in KINDS:
+        path, rest = build_request(ours.with_theirs(theirs, [kind])[0])
+        if (path, rest) != (base_path, base_rest):
+            used.append((kind, path != base_path))
+    return used
+
+
+def _request_shape(route_key: str, method: str):
+    call = CALLS.get(route_key, Call())
+
+    def shape(o: Objects):
+        body = call.post(o) if method == "POST" else call.query(o)
+        values = {k: v for k, v in body.items() if not hasattr(v, "read")}
+        return _url(route_key, call, o), repr(sorted(values.items()))
+
+    return shape
+
+
+def _api_shape(operation: str):
+    call = API_CALLS.get(operation, Call())
+
+    def shape(o: Objects):
+        body = call.post(o)
+        values = {k: v for k, v in body.items() if not hasattr(v, "read")}
+        return _api_url(operation, o), repr(sorted(values.items()))
+
+    return shape
+
+
+def _foreign_checks(built, cases, shape_of, send_of) -> tuple[list[str], int]:
+    """For each case a requester may use, each kind of object it names (and all of them at
+    once) taken from the other team, compared with the same gone."""
+    problems, checks = [], 0
+    for case, row in cases:
+        requester = _requester(row)
+        if requester is None:
+            continue
+        base = built.objects_for(requester)
+        used = _kinds_used(shape_of(case), base, built.theirs)
+        tries = [([kind], in_path) for kind, in_path in used]
+        if len(used) > 1:
+            tries.append(([kind for kind, _ in used], any(in_path for _, in_path in used)))
+        for kinds, in_path in tries:
+            checks += 1
+            what = f"{case} as {requester}, their {'+'.join(kinds)}"
+            send = send_of(case, requester)
+            problems += _compare(what, base, built.theirs, send, kinds, url_kwarg=in_path)
+    return problems, checks
+
+
+@pytest.mark.django_db
+def test_another_teams_ids_answer_as_missing_ones_on_every_route(world):
+    built, actors = world
+    cases = [((key, method), EXPECTED[key][method]) for key, method in ROUTE_CASES]
+
+    def send_of(case, requester):
+        key, method = case
+        client = actors.clients[requester]
+        return lambda o: request_route(key, method, client, o)
+
+    problems, checks = _foreign_checks(built, cases, lambda case: _request_shape(*case), send_of)
+    assert checks >= 60, checks  # the walk found the routes that name objects
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_another_teams_ids_answer_as_missing_ones_in_the_api(world):
+    built, actors = world
+    cases = [(operation, API_EXPECTED[operation]) for operation in API_CASES]
+
+    def send_of(operation, requester):
+        client, secret = actors.clients[requester], actors.secrets.get(requester)
+        return lambda o: request_operation(operation, client, secret, o)
+
+    problems, checks = _foreign_checks(built, cases, _api_shape, send_of)
+    assert checks >= 10, checks
+    assert not problems, "\n".join(problems)
