@@ -33,6 +33,7 @@ from .access_world import (
     API_CALLS,
     CALLS,
     DEFAULT_KWARGS,
+    EDITOR,
     KINDS,
     LINK_HOLDERS,
     LINK_VALID,
@@ -199,15 +200,27 @@ def _api_url(operation: str, o: Objects) -> str:
     return path
 
 
+WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
+# Bookkeeping of who is signed in, not a change anyone asked for: sessions, and an API token's
+# last use (recorded once a token is known good, whatever the request then gets).
+BOOKKEEPING = ("django_session", 'UPDATE "api_apitoken" SET "last_used_at"')
+
+
+def _is_a_write(sql: str) -> bool:
+    return bool(WRITE.match(sql)) and not any(mark in sql for mark in BOOKKEEPING)
+
+
 def _keeping_cookies(client: Client, send):
     """Send a request in a savepoint rolled back afterwards, keeping the client's cookies (a
-    logout would otherwise end the session the next route is tried with)."""
+    logout would otherwise end the session the next route is tried with). The response
+    carries the writes it made (`matrix_writes`), BOOKKEEPING aside."""
     cookies = SimpleCookie()
     cookies.load(client.cookies.output(header="", sep=";"))
-    with transaction.atomic():
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
         response = send()
         transaction.set_rollback(True)
     client.cookies = cookies
+    response.matrix_writes = [q["sql"] for q in queries if _is_a_write(q["sql"])]
     return response
 
 
@@ -236,10 +249,16 @@ def request_operation(operation: str, client: Client, secret: str | None, o: Obj
 
 
 def answer(response) -> str | int:
-    """What the table compares: LOGIN for a redirect to log in, else the status code."""
+    """What the table compares: LOGIN for a redirect to log in, else the status code; a
+    refusal (LOGIN or any 4xx) that wrote anything is reported with what it wrote."""
     if response.status_code == 302 and response["Location"].startswith(reverse("login")):
-        return LOGIN
-    return response.status_code
+        status: str | int = LOGIN
+    else:
+        status = response.status_code
+    refused = status == LOGIN or 400 <= response.status_code < 500
+    if refused and response.matrix_writes:
+        return f"{status}, but wrote: {response.matrix_writes[0][:120]}"
+    return status
 
 
 def _differences(expected: dict, got: dict) -> list[str]:
@@ -425,3 +444,14 @@ def test_another_teams_ids_answer_as_missing_ones_in_the_api(world):
     problems, checks = _foreign_checks(built, cases, _api_shape, send_of)
     assert checks >= 10, checks
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_the_write_check_sees_a_write(world):
+    """The refusals above are held to writing nothing; this holds the check to seeing writes."""
+    built, actors = world
+    response = request_route(
+        "lifecycle:charter_edit", "POST", actors.clients[EDITOR], built.objects_for(EDITOR)
+    )
+    assert answer(response) == 302
+    assert any("lifecycle_charter" in sql for sql in response.matrix_writes)
