@@ -15,7 +15,7 @@ body, the same number of queries, and never their title.
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from http.cookies import SimpleCookie
 
 import pytest
@@ -27,9 +27,10 @@ from django.urls.resolvers import RegexPattern
 
 from api.main import api
 
-from .access_expectations import API_EXPECTED, EXPECTED, LOGIN, METHODS, SKIPPED
+from .access_expectations import API_EXPECTED, EXPECTED, LOGIN, METHODS, OTHER_METHODS, SKIPPED
 from .access_world import (
     ACTORS,
+    ANONYMOUS,
     API_CALLS,
     CALLS,
     DEFAULT_KWARGS,
@@ -40,6 +41,7 @@ from .access_world import (
     MISSING_PK,
     OWNER,
     SIGNED_IN,
+    SUPERUSER,
     VIEWER,
     Call,
     Objects,
@@ -299,6 +301,26 @@ def test_each_actor_gets_what_the_api_table_says(world, operation):
         got[actor] = answer(response)
     problems = _differences(API_EXPECTED[operation], got)
     assert not problems, f"{operation}:\n" + "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_no_page_takes_put_or_delete(world):
+    built, actors = world
+    problems = []
+    for route_key in sorted(EXPECTED):
+        expected = OTHER_METHODS.get(route_key, 405)
+        if expected is None:
+            continue
+        call = CALLS.get(route_key, Call())
+        for actor in (ANONYMOUS, SUPERUSER):
+            client, o = actors.clients[actor], built.objects_for(actor)
+            url = _url(route_key, call, o)
+            for method in ("put", "delete"):
+                send = getattr(client, method)
+                status = _keeping_cookies(client, partial(send, url)).status_code
+                if status != expected:
+                    problems.append(f"{route_key} {method.upper()} as {actor}: {status}")
+    assert not problems, "expected 405 (or OTHER_METHODS):\n" + "\n".join(problems)
 
 
 # Another team's ids answer as ids that do not exist ------------------------------------------
