@@ -182,7 +182,8 @@ def _url(route_key: str, call: Call, o: Objects) -> str:
     pattern = next(r for r in django_routes() if r.key == route_key)
     kwargs = {}
     for kwarg in _kwarg_names(pattern.route):
-        fill = call.kwargs.get(kwarg) or DEFAULT_KWARGS[kwarg]
+        fill = call.kwargs.get(kwarg) or DEFAULT_KWARGS.get(kwarg)
+        assert fill, f"{route_key}: say in tests/access_world.py (CALLS) how to fill <{kwarg}>"
         kwargs[kwarg] = fill(o)
     return reverse(name, kwargs=kwargs)
 
