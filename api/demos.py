@@ -17,9 +17,9 @@ from ninja.errors import HttpError
 from pydantic import BaseModel
 
 from config.jobs import QueueUnavailable
-from demos.access import get_demo_for_editor, get_demo_for_reader
+from demos.access import get_demo_for_editor, get_job_for_reader
 from demos.forms import UploadForm, size_text
-from demos.models import Dataset, JobStatus, UploadJob
+from demos.models import Dataset, JobStatus
 from demos.scales import bands_from_json
 from demos.selectors.drift import drift_words
 from demos.services import demo_create, live
@@ -335,17 +335,9 @@ def job_read(request: AuthedRequest, job_id: int):
     `error` sums up and `problems` lists every problem with its column and file lines). An
     upload sent with `live_of` says in `live` whether it is marked as live traffic, with its
     drift; a succeeded job lists what to know anyway in `warnings`."""
-    job = (
-        UploadJob.objects.select_related("dataset__live_of").filter(pk=job_id).first()
-        if 1 <= job_id <= MAX_ID
-        else None
-    )
-    if job is None:
+    if not 1 <= job_id <= MAX_ID:
         raise Http404("No such job.")
-    try:
-        get_demo_for_reader(request.auth, job.demo_id)
-    except Http404:
-        raise Http404("No such job.") from None
+    job = get_job_for_reader(request.auth, job_id)
     dataset = job.dataset if job.status == JobStatus.SUCCEEDED else None
     job_live = job.live
     return JobOut(

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from lifecycle.access import EDIT, READ, ProjectAccess, project_access
+from lifecycle.access import EDIT, READ, ProjectAccess, reachable
 
-from .models import Demo, ShareLink
+from .models import Demo, ShareLink, UploadJob
 
 
 @dataclass(frozen=True)
@@ -28,12 +28,13 @@ def _get_demo(user, demo_id: int, needed_rank: int, project_slug: str | None) ->
     demos = Demo.objects.select_related("project", "project__team", "scale").filter(pk=demo_id)
     if project_slug is not None:
         demos = demos.filter(project__slug=project_slug)
-    demo = demos.first()
-    access = project_access(user, demo.project) if demo else None
-    if demo is None or access is None:
+    found = reachable(user, demos, project="project")
+    if found is None:
         raise Http404("No such demo.")
+    demo, access = found
     if access.rank < needed_rank:
         raise PermissionDenied("Your role on this project does not allow that change.")
+    assert isinstance(demo, Demo)
     return DemoAccess(demo, access)
 
 
@@ -43,6 +44,20 @@ def get_demo_for_reader(user, demo_id: int, project_slug: str | None = None) -> 
 
 def get_demo_for_editor(user, demo_id: int, project_slug: str | None = None) -> DemoAccess:
     return _get_demo(user, demo_id, EDIT, project_slug)
+
+
+def get_job_for_reader(user, job_id: int) -> UploadJob:
+    """An upload job of a demo the user may read (its dataset and the version that dataset is
+    live traffic of come along); 404 for anyone else, as for an unknown id."""
+    jobs = UploadJob.objects.select_related(
+        "demo__project__team", "demo__scale", "dataset__live_of"
+    ).filter(pk=job_id)
+    found = reachable(user, jobs, project="demo__project")
+    if found is None:
+        raise Http404("No such job.")
+    job = found[0]
+    assert isinstance(job, UploadJob)
+    return job
 
 
 class LinkUnusable(Exception):

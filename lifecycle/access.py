@@ -2,6 +2,10 @@
 
 An outsider gets 404 (the project's existence is not revealed); a reader without the right to
 write gets 403. Managers read every project; superusers read and change everything.
+
+An object of another team costs the same to refuse as one that does not exist (`reachable`:
+one query, and the user's permissions read either way), so neither the answer nor its timing
+says which. tests/test_access_matrix.py holds every route to that.
 """
 
 from collections import defaultdict
@@ -10,7 +14,7 @@ from functools import cache
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Model, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from accounts.models import Membership, Role, Team
@@ -76,6 +80,36 @@ def readable_projects(user, projects: QuerySet[Project] | None = None) -> QueryS
     return projects.filter(team__memberships__user=user)
 
 
+def reachable(user, objects: QuerySet, *, project: str = "") -> tuple[Model, ProjectAccess] | None:
+    """The first of `objects` with the user's access to its project, or None when there is
+    none or the user may not see its project.
+
+    `objects` are projects, or rows whose project is at the lookup path `project` (e.g.
+    "demo__project"). The user's role comes with the row, as a subquery; a superuser's or
+    manager's right is read whether or not a row was found. So a row of another team and no
+    row at all cost the same queries."""
+    if not _signed_in(user):
+        return None
+    team = f"{project}__team_id" if project else "team_id"
+    roles = Membership.objects.filter(team_id=OuterRef(team), user_id=user.pk).values("role")
+    found = objects.annotate(member_role=Subquery(roles[:1])).first()
+    role = found.member_role if found is not None else None
+    # Read for a missing row too: the same queries either way.
+    sees_all = role is None and _reads_every_project(user)
+    if found is None:
+        return None
+    its_project = found
+    for step in project.split("__") if project else []:
+        its_project = getattr(its_project, step)
+    if user.is_superuser:
+        return found, ProjectAccess(its_project, "admin", OWN)
+    if role is not None:
+        return found, ProjectAccess(its_project, role, RANK_OF_ROLE[Role(role)])
+    if sees_all:
+        return found, ProjectAccess(its_project, "manager", READ)
+    return None
+
+
 def editors_by_project(projects) -> dict[int, set]:
     """Project id → the active people who edit it as its team sees it: the project's owner and
     the team's owners and editors (superusers and managers are not told of its day-to-day).
@@ -102,12 +136,11 @@ def project_editors(project: Project) -> list:
 
 def _get_project(user, slug: str, needed_rank: int) -> ProjectAccess:
     # The board summary comes along for the health badge of the project's pages.
-    project = (
-        Project.objects.select_related("team", "owner", "board_summary").filter(slug=slug).first()
-    )
-    access = project_access(user, project) if project else None
-    if access is None:
+    projects = Project.objects.select_related("team", "owner", "board_summary").filter(slug=slug)
+    found = reachable(user, projects)
+    if found is None:
         raise Http404("No such project.")
+    access = found[1]
     if access.rank < needed_rank:
         raise PermissionDenied("Your role on this project does not allow that change.")
     return access

@@ -31,7 +31,7 @@ from demos.models import Dataset, Example, Feedback, JobStatus, UploadJob
 from demos.services import demo_create, share_link_create
 from demos.services.processing import Columns
 from demos.services.uploads import save_upload
-from tests.demos.test_views_access import make_dataset
+from tests.factories import make_dataset
 
 from .own_redis import closed_port_url, free_port, hung_redis
 

@@ -96,15 +96,6 @@ def test_creating_a_demo_is_safe_to_retry_with_a_key(api_as, editor, project):
     assert Demo.objects.count() == 1
 
 
-def test_who_may_create_a_demo(api_as, anonymous_api, viewer, manager, outsider, project):
-    body = {"title": "T"}
-    assert anonymous_api.post(url(project, "/demos"), body).status_code == 401
-    assert api_as(outsider).post(url(project, "/demos"), body).status_code == 404
-    assert api_as(viewer).post(url(project, "/demos"), body).status_code == 403
-    assert api_as(manager).post(url(project, "/demos"), body).status_code == 403
-    assert not Demo.objects.exists()
-
-
 def test_the_project_read_lists_its_demos(api_as, viewer, owner, project):
     assert api_as(viewer).get(url(project)).json()["demos"] == []
     first = demo_create(project=project, title="First", by=owner)
@@ -355,15 +346,6 @@ def test_a_refused_upload_does_not_use_up_its_key(api_as, editor, demo, run_task
         assert upload(api, demo, headers=key).status_code == 202
 
 
-def test_who_may_upload(api_as, anonymous_api, viewer, manager, outsider, owner, demo):
-    assert upload(anonymous_api, demo).status_code == 401
-    assert upload(api_as(outsider), demo).status_code == 404
-    assert upload(api_as(viewer), demo).status_code == 403
-    assert upload(api_as(manager), demo).status_code == 403
-    assert upload(api_as(owner), demo).status_code == 202
-    assert UploadJob.objects.count() == 1
-
-
 @pytest.mark.parametrize("demo_id", ["0", "-1", "99999999999999999999", "999999"])
 def test_an_unknown_demo_is_a_404(api_as, editor, demo_id):
     response = api_as(editor).client.post(
@@ -378,15 +360,10 @@ def test_an_unknown_demo_is_a_404(api_as, editor, demo_id):
 # Jobs ----------------------------------------------------------------------------------------
 
 
-def test_who_may_read_a_job(api_as, anonymous_api, viewer, manager, outsider, editor, demo):
-    response = upload(api_as(editor), demo)
-    job_url = response.json()["job_url"]
+def test_a_reader_follows_a_queued_job(api_as, viewer, editor, demo):
+    job_url = upload(api_as(editor), demo).json()["job_url"]
     queued = api_as(viewer).get(job_url).json()
     assert queued["status"] == "queued" and queued["progress"] == 0 and queued["dataset"] is None
-    assert api_as(manager).get(job_url).status_code == 200
-    assert api_as(outsider).get(job_url).json() == {"detail": "No such job."}
-    assert api_as(outsider).get(job_url).status_code == 404
-    assert anonymous_api.get(job_url).status_code == 401
 
 
 @pytest.mark.parametrize("job_id", ["0", "999999", "99999999999999999999"])

@@ -115,14 +115,6 @@ def test_a_viewer_may_not_add_an_experiment(api_as, viewer, project):
     assert not Experiment.objects.exists()
 
 
-def test_a_manager_may_not_add_an_experiment(api_as, manager, project):
-    assert api_as(manager).post(url(project, "/experiments"), {"title": "x"}).status_code == 403
-
-
-def test_an_outsider_gets_404_when_adding_an_experiment(api_as, outsider, project):
-    assert api_as(outsider).post(url(project, "/experiments"), {"title": "x"}).status_code == 404
-
-
 def test_anonymous_gets_401_when_adding_an_experiment(anonymous_api, project):
     assert anonymous_api.post(url(project, "/experiments"), {"title": "x"}).status_code == 401
     assert not Experiment.objects.exists()

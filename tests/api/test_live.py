@@ -7,7 +7,7 @@ import pytest
 from demos.models import Dataset, Example, UploadJob
 from demos.services import demo_create
 from demos.services.live import dataset_mark_live
-from tests.demos.test_views_access import make_dataset
+from tests.factories import make_dataset
 
 from .test_demos import upload
 

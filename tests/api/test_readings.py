@@ -102,21 +102,6 @@ def test_a_viewer_may_not_add_readings(api_as, viewer, project, recall):
     assert not Reading.objects.exists()
 
 
-def test_an_outsider_gets_404_when_adding_readings(api_as, outsider, project, recall):
-    body = {"readings": [{"criterion": "Recall", "value": 1}]}
-    assert api_as(outsider).post(url(project, "/readings"), body).status_code == 404
-
-
-def test_anonymous_gets_401_when_adding_readings(anonymous_api, project, recall):
-    body = {"readings": [{"criterion": "Recall", "value": 1}]}
-    assert anonymous_api.post(url(project, "/readings"), body).status_code == 401
-
-
-def test_a_project_owner_adds_readings(api_as, owner, project, recall):
-    body = {"readings": [{"criterion": "Recall", "value": 1}]}
-    assert api_as(owner).post(url(project, "/readings"), body).status_code == 201
-
-
 def test_a_superuser_adds_readings_to_any_project(api_as, project, recall):
     root = make_user("root", is_superuser=True, is_staff=True)
     body = {"readings": [{"criterion": "Recall", "value": 1}]}

@@ -8,7 +8,7 @@ from config.jobs import QUEUE_DOWN
 from demos.models import UploadJob
 from demos.services import demo_create
 from tests.browser_fixtures import PHONE
-from tests.demos.test_views_access import make_dataset
+from tests.factories import make_dataset
 from tests.own_redis import closed_port_url
 
 pytestmark = pytest.mark.browser

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from demos.models import Feedback
 from demos.services import demo_create, share_link_create
 from tests.browser_fixtures import PHONE
-from tests.demos.test_views_access import make_dataset
+from tests.factories import make_dataset
 
 pytestmark = pytest.mark.browser
 

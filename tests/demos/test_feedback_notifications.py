@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts.models import Notification
 from demos.services import feedback_record, share_link_create
-from tests.demos.test_views_access import make_dataset
+from tests.factories import make_dataset
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from demos.models import Dataset, Example, JobLiveState, JobStatus, UploadJob
 from demos.services.live import dataset_mark_live
 from demos.services.processing import Columns, upload_process
 from demos.services.uploads import save_upload
-from tests.demos.test_views_access import make_dataset
+from tests.factories import make_dataset
 from tests.sqlite_process import manage_on_sqlite
 
 pytestmark = pytest.mark.django_db

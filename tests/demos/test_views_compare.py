@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.demos.test_views_access import make_dataset
+from tests.factories import make_dataset
 
 pytestmark = pytest.mark.django_db
 

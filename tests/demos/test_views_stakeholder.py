@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from demos.models import Feedback
 from demos.services import demo_create, share_link_create, share_link_revoke
-from tests.demos.test_views_access import make_dataset
+from tests.factories import make_dataset
 
 pytestmark = pytest.mark.django_db
 

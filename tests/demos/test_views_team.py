@@ -9,8 +9,7 @@ from django.urls import reverse
 from demos.models import Dataset, Demo, JobStatus, ShareLink, UploadJob
 from demos.services import feedback_record, share_link_create
 from lifecycle.models import Reading
-from tests.demos.test_views_access import SCALE, make_dataset
-from tests.factories import add_criterion
+from tests.factories import SCALE, add_criterion, make_dataset
 
 pytestmark = pytest.mark.django_db
 

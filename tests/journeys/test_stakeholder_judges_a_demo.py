@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from demos.services import demo_create, share_link_create
-from tests.demos.test_views_access import make_dataset
+from tests.factories import make_dataset
 
 pytestmark = pytest.mark.browser
 

@@ -22,8 +22,14 @@ from lifecycle.models import (
 from lifecycle.selectors.digests import digest_week, digests_for_week, likelihood_words
 from lifecycle.services.digests import digest_render, digests_send, unsubscribe_token
 from lifecycle.services.experiment_log import timebox_for_week, timebox_set_likelihood
-from tests.demos.test_views_access import make_dataset
-from tests.factories import PASSWORD, add_criterion, make_project, make_team, make_user
+from tests.factories import (
+    PASSWORD,
+    add_criterion,
+    make_dataset,
+    make_project,
+    make_team,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
