@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class User(AbstractUser):
@@ -42,6 +43,9 @@ class Membership(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+    # Who added whom, changed whose role or removed whom, and when (the team page shows it;
+    # accounts/services/teams.py names the person, the admin's changes are recorded too).
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [

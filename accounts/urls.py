@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import notifications, profile
+from .views import notifications, profile, teams
 
 app_name = "accounts"
 
@@ -20,4 +20,17 @@ notification_patterns = (
         path("<int:pk>/read/", notifications.notification_read, name="read"),
     ],
     "notifications",
+)
+
+# Mounted at /teams/ (config/urls.py), namespace "teams".
+team_patterns = (
+    [
+        path("", teams.team_list, name="list"),
+        path("<slug:team>/", teams.team_detail, name="detail"),
+        path("<slug:team>/leave/", teams.team_leave, name="leave"),
+        path("<slug:team>/members/add/", teams.member_add, name="member_add"),
+        path("<slug:team>/members/<int:pk>/role/", teams.member_role, name="member_role"),
+        path("<slug:team>/members/<int:pk>/remove/", teams.member_remove, name="member_remove"),
+    ],
+    "teams",
 )

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts.urls import notification_patterns
+from accounts.urls import notification_patterns, team_patterns
 
 from .healthz import healthz
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("accounts.urls")),
     path("notifications/", include(notification_patterns)),
+    path("teams/", include(team_patterns)),
     path("api/v1/", include("api.urls")),
     path("", include("demos.urls")),
     path("", include("lifecycle.urls")),

@@ -17,14 +17,11 @@ from django.db import connection
 from django.db.models import Model, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
+# The ranks of the team roles live with the teams, the one copy.
+from accounts.access import EDIT, EDITOR_ROLES, OWN, RANK_OF_ROLE, READ
 from accounts.models import Membership, Role, Team
 
 from .models import Project
-
-READ, EDIT, OWN = 1, 2, 3
-RANK_OF_ROLE = {Role.VIEWER: READ, Role.EDITOR: EDIT, Role.OWNER: OWN}
-# The roles whose members may change a project: the rule above, as a set for queries.
-EDITOR_ROLES = frozenset(role for role, rank in RANK_OF_ROLE.items() if rank >= EDIT)
 
 
 @dataclass(frozen=True)
