@@ -91,6 +91,12 @@ def on_project(need: int, ok, *, anonymous=LOGIN, denied=403) -> dict:
     return {**as_anonymous(anonymous), OUTSIDER: 404, **ranks}
 
 
+def on_team(need: int, ok, *, denied=403) -> dict:
+    """A page of our team that needs `need` (READ or OWN): outsiders 404, the others below it
+    `denied`. The team's ranks are those of its projects (managers read, superusers change)."""
+    return on_project(need, ok, denied=denied)
+
+
 def through_link(*, valid, others=404) -> dict:
     """A share page: the valid link opens it; a tampered one is not found (as no link at all,
     which is what everyone else presents); an expired or revoked one is gone (410)."""
@@ -141,6 +147,17 @@ EXPECTED: dict[str, dict[str, dict]] = {
     "notifications:read_all": {"GET": everyone(405), "POST": signed_in(302)},
     "notifications:open": {"GET": only(VIEWER, 302), "POST": everyone(405)},
     "notifications:read": {"GET": everyone(405), "POST": only(VIEWER, 302)},
+    # Teams: members (and managers) read; owners and superusers change; only members leave,
+    # but not the last owner (our owner is the only one: 409, nothing written).
+    "teams:list": {"GET": signed_in(200), "POST": everyone(405)},
+    "teams:detail": {"GET": on_team(READ, 200), "POST": everyone(405)},
+    "teams:member_add": {"GET": everyone(405), "POST": on_team(OWN, 302)},
+    "teams:member_role": {"GET": everyone(405), "POST": on_team(OWN, 302)},
+    "teams:member_remove": {"GET": on_team(OWN, 200), "POST": on_team(OWN, 302)},
+    "teams:leave": {
+        "GET": {**on_team(READ, 200), MANAGER: 404, SUPERUSER: 404},
+        "POST": {**on_team(READ, 302), OWNER: 409, MANAGER: 404, SUPERUSER: 404},
+    },
     # The API's own pages and its answer for any other path
     # ninja's schema and docs views are public and answer any method with the same read.
     "api:openapi-json": {"GET": everyone(200), "POST": everyone(200)},

@@ -71,6 +71,8 @@ KINDS = (
     "exit_item",
     "notification",
     "token",
+    "team",
+    "membership",  # a member of the team (ours: the viewer), for the team pages
 )
 
 # Ids and slugs that name nothing, for "a foreign id answers as a missing one".
@@ -114,6 +116,8 @@ class Objects:
     week: datetime.date
     notification: Any = None
     token: Any = None  # an API token (its row), for the profile's revoke route
+    team: Any = None
+    membership: Any = None
     share_token: str = ""  # the share link token this actor presents
     digest_token: str = ""
     title_words: tuple[str, ...] = ()  # what must never show outside the team
@@ -177,6 +181,8 @@ def _team_objects(team, owner, *, project_name, words, reader) -> Objects:
         feedback=feedback,
         job=job,
         link=link,
+        team=team,
+        membership=team.memberships.get(user=reader),
         week=week_start(timezone.localdate()),
         title_words=(project_name, words),
     )
@@ -256,6 +262,7 @@ DEFAULT_KWARGS: dict[str, Fill] = {
     "example_id": lambda o: o.example.pk,
     "monday": lambda o: o.week,
     "token": lambda o: o.share_token,
+    "team": lambda o: o.team.slug,
 }
 
 
@@ -317,6 +324,12 @@ CALLS: dict[str, Call] = {
     "accounts:token_revoke": Call(kwargs={"pk": pk("token")}),
     "notifications:open": Call(kwargs={"pk": pk("notification")}),
     "notifications:read": Call(kwargs={"pk": pk("notification")}),
+    # teams: the owner adds the manager (in no team), changes the viewer's role, removes them
+    "teams:member_add": Call(post=fixed({"who": "maya", "role": "editor"})),
+    "teams:member_role": Call(
+        kwargs={"pk": pk("membership")}, post=fixed({"role": "editor", "was": "viewer"})
+    ),
+    "teams:member_remove": Call(kwargs={"pk": pk("membership")}),
     # lifecycle
     "lifecycle:project_new": Call(
         post=lambda o: {"name": "Invoice extraction", "team": o.project.team_id, "summary": ""}
