@@ -14,9 +14,11 @@ def teams_of(user: User) -> QuerySet[Team]:
     """The teams `user` belongs to (every team, for a superuser, who may change any), each with
     `member_count` and the user's `my_role` (None where they are not a member), by name."""
     mine = Membership.objects.filter(team_id=OuterRef("pk"), user_id=user.pk).values("role")
-    teams = Team.objects.all() if user.is_superuser else Team.objects.filter(members=user)
+    teams = Team.objects.all()
+    if not user.is_superuser:  # as a subquery: a join would narrow the count to the user's row
+        teams = teams.filter(pk__in=Membership.objects.filter(user=user).values("team_id"))
     return teams.annotate(
-        member_count=Count("memberships", distinct=True), my_role=Subquery(mine[:1])
+        member_count=Count("memberships"), my_role=Subquery(mine[:1])
     ).order_by("name")
 
 
