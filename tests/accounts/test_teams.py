@@ -203,7 +203,7 @@ def test_an_owner_changes_a_role_and_the_change_is_recorded(client, team, owner,
     assert (change.history_type, change.role, change.history_user) == ("~", "editor", owner)
     assert change.history_date >= at
     html = text(client.get(page_url(team)))
-    assert "Olivia Owner\n          made Vera Viewer editor" in html
+    assert "Olivia Owner made Vera Viewer editor" in html
 
 
 def test_a_change_made_meanwhile_is_not_overwritten(client, team, owner, viewer):
