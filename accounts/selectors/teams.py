@@ -17,9 +17,9 @@ def teams_of(user: User) -> QuerySet[Team]:
     teams = Team.objects.all()
     if not user.is_superuser:  # as a subquery: a join would narrow the count to the user's row
         teams = teams.filter(pk__in=Membership.objects.filter(user=user).values("team_id"))
-    return teams.annotate(
-        member_count=Count("memberships"), my_role=Subquery(mine[:1])
-    ).order_by("name")
+    return teams.annotate(member_count=Count("memberships"), my_role=Subquery(mine[:1])).order_by(
+        "name"
+    )
 
 
 def team_members(team: Team) -> QuerySet[Membership]:

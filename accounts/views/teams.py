@@ -148,7 +148,17 @@ def team_leave(request, team: str):
 
 
 def _confirm(request, access, membership):
-    context = {"access": access, "team": access.team, "member": membership}
+    """The question before a removal; for the team's last owner, why it cannot be done."""
+    last_owner = (
+        membership.role == Role.OWNER
+        and not access.team.memberships.filter(role=Role.OWNER).exclude(pk=membership.pk).exists()
+    )
+    context = {
+        "access": access,
+        "team": access.team,
+        "member": membership,
+        "last_owner": last_owner,
+    }
     template = PAGE + "#confirm_remove" if request.htmx else "accounts/member_remove.html"
     return TemplateResponse(request, template, context)
 

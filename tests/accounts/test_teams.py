@@ -352,3 +352,10 @@ def test_the_list_of_teams_costs_the_same_for_1_or_10_teams(client, owner, team)
     for i in range(9):
         make_team(f"Team {i}", members={owner: "viewer", make_user(f"u{i}"): "owner"})
     assert _queries(client, reverse("teams:list")) == few
+
+
+def test_the_last_owner_is_told_before_trying_to_leave(client, team, owner):
+    client.force_login(owner)
+    html = text(client.get(reverse("teams:leave", args=[team.slug])))
+    assert "You are the only owner of Growth." in html
+    assert 'action="/teams/growth/leave/"' not in html  # no button that would be refused
