@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -54,7 +54,11 @@ def membership_add(
             raise TeamChangeRefused(f"{user.display_name} is already in {team.name}.")
         membership = Membership(team=team, user=user, role=role)
         _stamp(membership, by=by, at=at)
-        membership.save()
+        try:
+            with transaction.atomic():  # added by someone else a moment ago: the same answer
+                membership.save()
+        except IntegrityError:
+            raise TeamChangeRefused(f"{user.display_name} is already in {team.name}.") from None
         who = by.display_name if by is not None else "Someone"
         notify_each(
             [

@@ -44,7 +44,6 @@ def _team_response(request, access, *, form=None, notice="", problem="", status=
         "team": access.team,
         "members": members,
         "owner_count": sum(1 for m in members if m.role == Role.OWNER),
-        "mine": next((m for m in members if m.user_id == request.user.pk), None),
         "changes": team_changes(access.team),
         "form": form or MemberAddForm(team=access.team),
         "roles": Role.choices,
