@@ -43,7 +43,8 @@ class ProgressBar:
         share = 1.0 if done else min(rows / self.total, 1.0)
         filled = int(share * WIDTH)
         bar = "#" * filled + "." * (WIDTH - filled)
-        where = "done" if done else f"{self.table} ({self.rows:,} of {self.totals.get(self.table, 0):,})"
+        of = self.totals.get(self.table, 0)
+        where = "done" if done else f"{self.table} ({self.rows:,} of {of:,})"
         line = f"{self.verb} [{bar}] {share:4.0%} {rows:,} of {self.total:,} rows: {where}"
         if self.tty:
             self.stream.write("\r\x1b[2K" + line)

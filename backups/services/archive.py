@@ -66,9 +66,7 @@ def app_version() -> str:
         return "unknown"
 
 
-def manifest_json(
-    entries: list[TableEntry], *, created_at: str, database: str
-) -> str:
+def manifest_json(entries: list[TableEntry], *, created_at: str, database: str) -> str:
     return json.dumps(
         {
             "format": FORMAT,

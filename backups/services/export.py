@@ -30,8 +30,9 @@ def portfolio_export(
     place, so a failed export leaves no half archive). Returns what the manifest lists."""
     partial = path.with_name(f".{path.name}.partial")
     try:
+        snapshot = connection.vendor == "postgresql" and not connection.in_atomic_block
         with transaction.atomic():
-            if connection.vendor == "postgresql":
+            if snapshot:  # the first statement of the transaction (not so inside another)
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             entries = _write_archive(partial, progress or _quiet, at or timezone.now())
@@ -50,9 +51,7 @@ def _quiet(table: str, rows: int) -> None:
     pass
 
 
-def _write_archive(
-    path: Path, progress: Progress, at: datetime.datetime
-) -> list[TableEntry]:
+def _write_archive(path: Path, progress: Progress, at: datetime.datetime) -> list[TableEntry]:
     keys = NaturalKeys()
     entries = []
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:

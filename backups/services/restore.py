@@ -11,7 +11,6 @@ keeping it up to date row by row, and it is all inside the one transaction.
 """
 
 import hashlib
-import io
 import json
 import zipfile
 import zlib
@@ -60,7 +59,7 @@ def read_manifest(archive: zipfile.ZipFile) -> list[TableEntry]:
     try:
         text = archive.read(MANIFEST)
     except KeyError:
-        raise ArchiveError("The archive has no manifest.json: it is not a Waypoint backup.") from None
+        raise ArchiveError("The archive has no manifest.json: not a Waypoint backup.") from None
     return parse_manifest(text)
 
 
@@ -128,12 +127,12 @@ def _restore(
         progress(entry.table, 0)
         with archive.open(entry.member) as member:
             _restore_table(member, entry, table, keys, progress)
-    if postgres:
-        _run(["SET LOCAL maintenance_work_mem = '256MB'", *search.PG_CREATE])
-    try:
+    try:  # before the index: PostgreSQL builds none on a table with checks pending
         connection.check_constraints(table_names=list(tables))
     except IntegrityError as e:
         raise ArchiveError(f"Rows of the archive point at rows it does not hold ({e}).") from None
+    if postgres:
+        _run(["SET LOCAL maintenance_work_mem = '256MB'", *search.PG_CREATE])
     _run(connection.ops.sequence_reset_sql(no_style(), [t.model for t in tables.values()]))
 
 
@@ -153,9 +152,7 @@ def _restore_table(
         rows += len(chunk)
         progress(entry.table, rows)
     if rows != entry.rows:
-        raise ArchiveError(
-            f"{entry.member} holds {rows} rows; the manifest says {entry.rows}."
-        )
+        raise ArchiveError(f"{entry.member} holds {rows} rows; the manifest says {entry.rows}.")
     if digest.hexdigest() != entry.sha256:
         raise ArchiveError(
             f"{entry.member} does not match its checksum in the manifest: it was changed or "
@@ -168,7 +165,7 @@ def _parsed_chunks(
 ) -> Iterator[list[list[Any]]]:
     width = len(entry.columns)
     chunk: list[list[Any]] = []
-    for number, line in enumerate(io.BufferedReader(member, 1 << 20), start=1):  # type: ignore[arg-type]
+    for number, line in enumerate(member, start=1):
         digest.update(line)
         chunk.append(_parse_line(line, number, entry, width, converters))
         if len(chunk) == CHUNK_ROWS:

@@ -117,7 +117,7 @@ def _dependency_order(candidates: list[type[models.Model]]) -> list[type[models.
     return ordered
 
 
-def _targets(model: type[models.Model], among: list[type[models.Model]]) -> set[type[Any]]:
+def _targets(model: type[models.Model], among: list[type[models.Model]]) -> set[Any]:
     return {
         field.related_model
         for field in model._meta.concrete_fields
@@ -146,8 +146,7 @@ class NaturalKeys:
             },
         }
         self.ids = {
-            model: {tuple(key): pk for pk, key in keys.items()}
-            for model, keys in self.keys.items()
+            model: {tuple(key): pk for pk, key in keys.items()} for model, keys in self.keys.items()
         }
 
     def key(self, model: type[models.Model], pk: int | None) -> list[str] | None:
@@ -180,8 +179,12 @@ def writers(table: Table, keys: NaturalKeys) -> list[Convert | None]:
     result: list[Convert | None] = []
     for field in table.fields:
         keyed = _keyed_model(field)
-        result.append(None if keyed is None else (lambda v, m=keyed: keys.key(m, v)))
+        result.append(None if keyed is None else _key_writer(keyed, keys))
     return result
+
+
+def _key_writer(model: type[models.Model], keys: NaturalKeys) -> Convert:
+    return lambda pk: keys.key(model, pk)
 
 
 def readers(table: Table, keys: NaturalKeys) -> list[Convert | None]:
