@@ -1,6 +1,8 @@
 """The seeded demo portfolio, exported, emptied and imported again, is the same row for row."""
 
 import io
+import json
+import zipfile
 
 import pytest
 from django.core.management import call_command
@@ -11,6 +13,7 @@ from django.test import override_settings
 from accounts.models import User
 from lifecycle.models import Project
 from tests.factories import make_project
+from tests.sqlite_process import manage_on_sqlite
 
 from .helpers import counts, empty_database, every_row, export
 
@@ -105,3 +108,31 @@ def test_export_refuses_to_overwrite_a_file(seeded, tmp_path):
     with pytest.raises(CommandError, match="exists already"):
         call_command("export_portfolio", str(archive), stdout=io.StringIO())
     assert archive.read_text() == "keep me"
+
+
+SEARCH_ON_SQLITE = """
+from demos.models import Example
+from demos.search import matching
+example = Example.objects.order_by("pk").first()
+word = next(v for v in example.fields.values() if isinstance(v, str) and v.strip()).split()[0]
+found = matching(Example.objects.all(), example.dataset_id, word)
+print("found", found.filter(pk=example.pk).exists())
+"""
+
+
+def test_a_backup_of_postgresql_restores_into_sqlite_exactly(seeded, tmp_path):
+    """The embedded database takes the production one's archive: exported again from SQLite,
+    every table has the same rows and checksum. Its text index is filled as the rows go in."""
+    archive, again = tmp_path / "postgresql.zip", tmp_path / "sqlite.zip"
+    export(archive)
+    database = tmp_path / "db.sqlite3"
+    manage_on_sqlite(database, "migrate", "--noinput", "-v0")
+    manage_on_sqlite(database, "import_portfolio", str(archive), "--no-progress")
+    manage_on_sqlite(database, "export_portfolio", str(again), "--no-progress")
+
+    def tables(path):
+        with zipfile.ZipFile(path) as z:
+            return json.loads(z.read("manifest.json"))["tables"]
+
+    assert tables(again) == tables(archive)
+    assert "found True" in manage_on_sqlite(database, "shell", "-c", SEARCH_ON_SQLITE)
