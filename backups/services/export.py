@@ -18,7 +18,16 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from .archive import CHUNK_ROWS, MANIFEST, TableEntry, manifest_json, member_name
-from .tables import NaturalKeys, Table, backup_tables, convert_row, encode, writers
+from .tables import (
+    NaturalKeys,
+    Table,
+    backup_tables,
+    convert_row,
+    encode,
+    has_keyed_columns,
+    pg_select,
+    writers,
+)
 
 Progress = Callable[[str, int], None]  # (table, rows done so far in it)
 
@@ -69,17 +78,41 @@ def _write_table(
     digest = hashlib.sha256()
     rows = 0
     progress(table.name, 0)
+    blocks = _postgresql_blocks(table) if _by_postgresql(table) else _encoded_chunks(table, keys)
     with archive.open(member_name(table.name), "w", force_zip64=True) as member:
-        for chunk in _chunks(table, keys):
-            data = "".join(chunk).encode()
-            member.write(data)
-            digest.update(data)
-            rows += len(chunk)
+        for block in blocks:
+            member.write(block)
+            digest.update(block)
+            rows += block.count(b"\n")
             progress(table.name, rows)
     return TableEntry(table.name, table.label, table.columns, rows, digest.hexdigest())
 
 
-def _chunks(table: Table, keys: NaturalKeys) -> Iterator[list[str]]:
+def _by_postgresql(table: Table) -> bool:
+    """PostgreSQL writes the JSON lines itself (a tenth of the time), but not natural keys, nor
+    more values than a function takes (100)."""
+    return (
+        connection.vendor == "postgresql"
+        and len(table.fields) <= 100
+        and not has_keyed_columns(table)
+    )
+
+
+def _postgresql_blocks(table: Table) -> Iterator[bytes]:
+    """The rows as JSON lines made by PostgreSQL (json_build_array), streamed by COPY. CSV with
+    a quote and a delimiter JSON text never holds raw (JSON escapes control characters) passes
+    each line through unchanged."""
+    qn = connection.ops.quote_name
+    values = ", ".join(pg_select(field) for field in table.fields)
+    pk = qn(table.model._meta.pk.column)
+    query = f"SELECT json_build_array({values}) FROM {qn(table.name)} ORDER BY {pk}"  # noqa: S608
+    sql = f"COPY ({query}) TO STDOUT WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for block in copy:
+            yield bytes(block)
+
+
+def _encoded_chunks(table: Table, keys: NaturalKeys) -> Iterator[bytes]:
     """The table's rows as JSON lines, CHUNK_ROWS at a time, in primary key order (read by a
     server-side cursor on PostgreSQL, fetched in chunks on SQLite)."""
     converters = writers(table, keys)
@@ -95,7 +128,7 @@ def _chunks(table: Table, keys: NaturalKeys) -> Iterator[list[str]]:
         values: Any = convert_row(row, converters) if convert else row
         chunk.append(dumps(values) + "\n")
         if len(chunk) == CHUNK_ROWS:
-            yield chunk
+            yield "".join(chunk).encode()
             chunk = []
     if chunk:
-        yield chunk
+        yield "".join(chunk).encode()

@@ -5,9 +5,8 @@ and columns against this database's tables), and each table as it is read (rows 
 against the manifest); the foreign keys once every table is in. Then the sequences behind the
 primary keys are moved past the restored ids (PostgreSQL; SQLite does that itself).
 
-PostgreSQL takes the rows by COPY. Its text index of demo examples (demos/search.py) is dropped
-for the restore and built again once, at the end: building it once is several times faster than
-keeping it up to date row by row, and it is all inside the one transaction.
+PostgreSQL takes the rows by COPY into tables without their secondary indexes and foreign keys,
+which are made again at the end (postgres.py), all inside the one transaction.
 """
 
 import hashlib
@@ -22,7 +21,6 @@ from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.db import IntegrityError, connection, transaction
 
-from demos import search
 from lifecycle.bulk import insert_rows
 
 from .archive import (
@@ -33,6 +31,7 @@ from .archive import (
     TableEntry,
     parse_manifest,
 )
+from .postgres import drop_indexes_and_keys, make_again
 from .tables import NaturalKeys, Table, backup_tables, convert_row, readers
 
 Progress = Callable[[str, int], None]  # (table, rows done so far in it)
@@ -120,19 +119,18 @@ def _restore(
 ) -> None:
     keys = NaturalKeys()
     postgres = connection.vendor == "postgresql"
-    if postgres:
-        _run(search.PG_DROP)
+    deferred = drop_indexes_and_keys(list(tables)) if postgres else None
     for entry in entries:
         table = tables[entry.table]
         progress(entry.table, 0)
         with archive.open(entry.member) as member:
             _restore_table(member, entry, table, keys, progress)
-    try:  # before the index: PostgreSQL builds none on a table with checks pending
+    try:
+        if deferred:
+            make_again(deferred)
         connection.check_constraints(table_names=list(tables))
     except IntegrityError as e:
         raise ArchiveError(f"Rows of the archive point at rows it does not hold ({e}).") from None
-    if postgres:
-        _run(["SET LOCAL maintenance_work_mem = '256MB'", *search.PG_CREATE])
     _run(connection.ops.sequence_reset_sql(no_style(), [t.model for t in tables.values()]))
 
 

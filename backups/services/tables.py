@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import datetime
 import decimal
+import json
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -131,6 +132,10 @@ def _keyed_model(field: models.Field[Any, Any]) -> type[models.Model] | None:
     return target if target in (Permission, ContentType) else None  # type: ignore[return-value]
 
 
+def has_keyed_columns(table: Table) -> bool:
+    return any(_keyed_model(field) is not None for field in table.fields)
+
+
 class NaturalKeys:
     """The natural keys of this database's permissions and content types, and back."""
 
@@ -189,8 +194,19 @@ def _key_writer(model: type[models.Model], keys: NaturalKeys) -> Convert:
 
 def readers(table: Table, keys: NaturalKeys) -> list[Convert | None]:
     """Per column, what turns a JSON value back into the value the database takes (None: as it
-    is). Each field parses and prepares its own values, as Django's serializers do."""
-    return [_reader(field, keys) for field in table.fields]
+    is). PostgreSQL's COPY takes dates, times, decimals and UUIDs as the text they were written
+    as, and JSON as JSON text; on SQLite each field parses and prepares its own values, as
+    Django's serializers do."""
+    reader = _pg_reader if connection.vendor == "postgresql" else _reader
+    return [reader(field, keys) for field in table.fields]
+
+
+def _pg_reader(field: models.Field[Any, Any], keys: NaturalKeys) -> Convert | None:
+    if isinstance(field, models.JSONField):
+        return lambda v: None if v is None else json.dumps(v, ensure_ascii=False)
+    if isinstance(field, PARSED_FIELDS):
+        return None
+    return _reader(field, keys)
 
 
 def _reader(field: models.Field[Any, Any], keys: NaturalKeys) -> Convert | None:
@@ -199,11 +215,25 @@ def _reader(field: models.Field[Any, Any], keys: NaturalKeys) -> Convert | None:
         return lambda v: keys.id(keyed, v)
     if isinstance(field, models.BinaryField):
         return lambda v: None if v is None else base64.b64decode(v)
+    if isinstance(field, models.FloatField):
+        # PostgreSQL writes NaN and infinities as the strings "NaN", "Infinity", "-Infinity".
+        return lambda v: v if v is None or isinstance(v, float | int) else float(v)
     if isinstance(field, PLAIN_FIELDS) or field.is_relation and _plain_target(field):
         return None
     if isinstance(field, PARSED_FIELDS):
         return lambda v: field.get_db_prep_save(field.to_python(v), connection)
     return lambda v: field.get_db_prep_save(v, connection)  # JSON, files, anything else
+
+
+def pg_select(field: models.Field[Any, Any]) -> str:
+    """The expression PostgreSQL writes a column's JSON value from (export.py): decimals as text
+    (a JSON number would pass through a float), bytes in base64."""
+    column = connection.ops.quote_name(field.column)
+    if isinstance(field, models.DecimalField):
+        return f"{column}::text"
+    if isinstance(field, models.BinaryField):
+        return f"encode({column}, 'base64')"
+    return column
 
 
 def _plain_target(field: models.Field[Any, Any]) -> bool:
