@@ -17,9 +17,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+import psycopg
 from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from lifecycle.bulk import insert_rows
 
@@ -124,7 +125,11 @@ def _restore(
         table = tables[entry.table]
         progress(entry.table, 0)
         with archive.open(entry.member) as member:
-            _restore_table(member, entry, table, keys, progress)
+            try:
+                _restore_table(member, entry, table, keys, progress)
+            # A value the column does not take, a duplicate id (COPY's errors are psycopg's own).
+            except (DatabaseError, psycopg.Error) as e:
+                raise ArchiveError(f"{entry.member}: the database refused a row ({e}).") from None
     try:
         if deferred:
             make_again(deferred)

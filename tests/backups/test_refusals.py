@@ -4,11 +4,13 @@ database is left as it was (empty: nothing of the archive is half restored)."""
 import hashlib
 import io
 import json
+import zipfile
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from lifecycle.models import Risk
 from tests.factories import add_criterion, add_risk, make_project, make_team, make_user
 
 from .helpers import counts, empty_database, export, rewrite
@@ -30,8 +32,6 @@ def archive(tmp_path):
 
 
 def last_member_with_rows(path) -> str:
-    import zipfile
-
     with zipfile.ZipFile(path) as z:
         tables = json.loads(z.read("manifest.json"))["tables"]
     return [t["member"] for t in tables if t["rows"]][-1]
@@ -151,3 +151,25 @@ def test_rows_that_point_at_rows_the_archive_lacks_are_refused(archive, tmp_path
     dangling = tmp_path / "dangling.zip"
     rewrite(archive, dangling, manifest=no_teams, members=lambda m: {**m, member: b""})
     refused(dangling, "point at rows it does not hold")
+
+
+def test_a_value_the_column_does_not_take_is_refused(archive, tmp_path):
+    """The checksum matches (the archive was made so), but a number column holds words."""
+    member = "tables/lifecycle_risk.jsonl"
+
+    def words_for_a_number(members):
+        row = json.loads(members[member])
+        row[[f.column for f in Risk._meta.concrete_fields].index("likelihood")] = "quite likely"
+        return {**members, member: (json.dumps(row) + "\n").encode()}
+
+    def checksum(manifest):
+        for table in manifest["tables"]:
+            if table["member"] == member:
+                table["sha256"] = hashlib.sha256(words_for_a_number(contents)[member]).hexdigest()
+        return manifest
+
+    with zipfile.ZipFile(archive) as z:
+        contents = {member: z.read(member)}
+    bad = tmp_path / "bad.zip"
+    rewrite(archive, bad, manifest=checksum, members=words_for_a_number)
+    refused(bad, f"{member}: the database refused a row")
