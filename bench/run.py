@@ -23,9 +23,9 @@ from typing import Any
 
 from . import common
 from .common import WORK, Context, GunicornConfig, Row, SectionResult, log, manage, run_module
-from .sections import api, demos, digests, drift, monitoring, peer, portfolio
+from .sections import api, backup, demos, digests, drift, monitoring, peer, portfolio
 
-SECTIONS = [api, peer, portfolio, demos, drift, monitoring, digests]
+SECTIONS = [api, peer, portfolio, demos, drift, monitoring, digests, backup]
 RESULTS = common.ROOT / "bench" / "results"
 
 

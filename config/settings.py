@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "lifecycle",
     "demos",
     "api",
+    "backups",  # export_portfolio / import_portfolio: reads every app above, imported by none
 ]
 if DEV and importlib.util.find_spec("devdata"):
     # The demo portfolio and `manage.py seed_demo`: development only, so neither the package nor

@@ -16,10 +16,7 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: list[tu
     if not rows:
         return
     if connection.vendor == "postgresql":
-        statement = f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN"
-        with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-            for row in rows:
-                copy.write_row(row)
+        copy_rows(model._meta.db_table, columns, rows)
         return
     fields = {field.attname: field for field in model._meta.concrete_fields}
     decode = [isinstance(fields[name], models.JSONField) for name in columns]
@@ -32,3 +29,12 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: list[tu
         )
         for row in rows
     )
+
+
+def copy_rows(table: str, columns: Sequence[str], rows: list[tuple] | list[list]) -> None:
+    """PostgreSQL's COPY of `rows` into `table` (names already quoted where they need it), in
+    the caller's transaction. Values as COPY takes them: JSON as text."""
+    statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)
