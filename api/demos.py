@@ -259,7 +259,8 @@ UPLOAD_BODY = {
                             "title,text. Default: none.",
                         },
                     },
-                }
+                },
+                "encoding": {"file": {"contentType": "text/csv, application/x-ndjson"}},
             }
         },
     }
