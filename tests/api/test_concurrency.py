@@ -12,6 +12,7 @@ from .conftest import url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+
 EXPERIMENT = {
     "title": "Gradient boosting on ticket text",
     "readings": [{"criterion": "Recall", "value": 0.52}],
