@@ -12,7 +12,7 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
-from ninja import Header, Router, Status
+from ninja import Router, Status
 from ninja.errors import HttpError
 from pydantic import BaseModel
 
@@ -27,9 +27,13 @@ from demos.services.processing import max_upload_bytes
 from demos.services.uploads import save_upload
 from lifecycle.access import get_project_for_editor
 
-from .idempotency import run_idempotently
-from .requests import AuthedRequest
+from .idempotency import KEY_SCHEMA, run_idempotently
+from .requests import AuthedRequest, documented_header
 from .schemas import (
+    BODY_ERRORS,
+    ERRORS,
+    NO_NUL,
+    NOT_BLANK,
     BandOut,
     DatasetLiveOut,
     DatasetOut,
@@ -48,7 +52,6 @@ from .schemas import (
 
 router = Router(tags=["demos"])
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 415: ErrorOut}
 MAX_ID = 2**31 - 1
 # Room for the form fields and multipart boundaries around the file itself.
 MULTIPART_OVERHEAD = 64 * 1024
@@ -90,7 +93,7 @@ def _replay_header(response: HttpResponse, replayed: bool) -> None:
 
 @router.post(
     "/projects/{slug:slug}/demos",
-    response={201: DemoOut, 422: ErrorOut, **ERRORS},
+    response={201: DemoOut, **BODY_ERRORS},
     summary="Create a demo",
 )
 def demo_new(
@@ -98,7 +101,7 @@ def demo_new(
     slug: str,
     payload: DemoIn,
     response: HttpResponse,
-    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+    idempotency_key: str | None = documented_header("Idempotency-Key", KEY_SCHEMA),
 ):
     """A demo in the project, with the preset rating scale of `scale` (default: labelled bands).
     Then upload model outputs to it. With an `Idempotency-Key` header, a retry returns the
@@ -157,6 +160,22 @@ def _read_multipart(request: AuthedRequest):
         raise HttpError(400, f"The multipart body could not be read: {error}".strip()) from None
 
 
+def _unknown_parts(post, files) -> dict | None:
+    """A part the upload does not read is refused, as JSON bodies refuse unknown fields: a typo
+    in `score_column` must not quietly upload with the default."""
+    unknown = sorted((set(post) - set(UPLOAD_FIELDS)) | (set(files) - {"file"}))
+    if not unknown:
+        return None
+    errors = [
+        {"loc": ["form", name], "msg": "Unknown field.", "type": "unknown"} for name in unknown
+    ]
+    expected = ", ".join(("file", *UPLOAD_FIELDS))
+    return {
+        "detail": f"Unknown fields: {', '.join(unknown)[:200]}. Send {expected}.",
+        "errors": errors,
+    }
+
+
 def _form_errors(form: UploadForm) -> tuple[int, str, list[dict]]:
     """The status and the message for an invalid upload form."""
     errors = []
@@ -184,6 +203,7 @@ UPLOAD_BODY = {
                 "schema": {
                     "type": "object",
                     "required": ["file", "model_version"],
+                    "additionalProperties": False,
                     "properties": {
                         "file": {
                             "type": "string",
@@ -194,34 +214,46 @@ UPLOAD_BODY = {
                         "model_version": {
                             "type": "string",
                             "maxLength": 80,
+                            "pattern": NOT_BLANK,
                             "description": "A new name per upload, e.g. v3-distilbert.",
                         },
                         "live_of": {
                             "type": "string",
                             "maxLength": 80,
+                            "pattern": NO_NUL,
                             "description": "Only for live traffic: the existing model version "
                             "(of this demo, ready) that scored these rows in production. Once "
                             "stored, the new dataset is marked as its live traffic and its "
                             "drift from it measured. Default: not live traffic.",
                         },
-                        "id_column": {"type": "string", "default": "id"},
+                        "id_column": {
+                            "type": "string",
+                            "maxLength": 120,
+                            "pattern": NOT_BLANK,
+                            "default": "id",
+                        },
                         "score_column": {
                             "type": "string",
+                            "maxLength": 120,
+                            "pattern": NO_NUL,
                             "default": "score",
                             "description": "A number from 0 to 1 per row.",
                         },
                         "class_columns": {
                             "type": "string",
+                            "pattern": NO_NUL,
                             "description": "Multi-class: two or more class columns, "
                             "comma-separated, instead of score_column.",
                         },
                         "display_columns": {
                             "type": "string",
+                            "pattern": NO_NUL,
                             "description": "Columns shown on each card, comma-separated, e.g. "
                             "title,text. Default: none.",
                         },
                     },
-                }
+                },
+                "encoding": {"file": {"contentType": "text/csv, application/x-ndjson"}},
             }
         },
     }
@@ -246,7 +278,7 @@ def dataset_upload(
     request: AuthedRequest,
     demo_id: int,
     response: HttpResponse,
-    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+    idempotency_key: str | None = documented_header("Idempotency-Key", KEY_SCHEMA),
 ):
     """Upload one model version's outputs as multipart/form-data: `file` (CSV or JSON lines) and
     `model_version` are required; `id_column` defaults to "id" and `score_column` to "score";
@@ -276,6 +308,8 @@ def dataset_upload(
             "several uploads or leave out columns you do not show.",
         )
     post, files = _read_multipart(request)
+    if unknown := _unknown_parts(post, files):
+        return Status(422, unknown)
     data = {**UPLOAD_DEFAULTS, **{name: post[name] for name in UPLOAD_FIELDS if name in post}}
     form = UploadForm(data, files, demo=demo)
 
@@ -415,7 +449,7 @@ LIVE_PATH = "/demos/{demo_id}/datasets/{dataset_id}/live"
 
 @router.put(
     LIVE_PATH,
-    response={200: DatasetLiveOut, 422: ErrorOut, **ERRORS},
+    response={200: DatasetLiveOut, **BODY_ERRORS},
     summary="Mark a dataset as live traffic",
 )
 def dataset_live_mark(request: AuthedRequest, demo_id: int, dataset_id: int, payload: LiveIn):

@@ -9,6 +9,7 @@ same key runs it again.
 """
 
 import hashlib
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +23,9 @@ from .requests import AuthedRequest
 from .services import IDEMPOTENCY_WINDOW
 
 MAX_KEY_LENGTH = 255
+# Visible ASCII, spaces only inside; the OpenAPI schema of the header says the same (KEY_SCHEMA).
+KEY_PATTERN = re.compile(rf"[!-~]([ -~]{{0,{MAX_KEY_LENGTH - 2}}}[!-~])?")
+KEY_SCHEMA = {"pattern": f"^{KEY_PATTERN.pattern}$", "maxLength": MAX_KEY_LENGTH}
 
 
 def run_idempotently(
@@ -35,10 +39,10 @@ def run_idempotently(
     `payload` is what a replay must match (None only without a key)."""
     if key is None or payload is None:
         return (*work(), False)
-    key = key.strip()
-    if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+    if not KEY_PATTERN.fullmatch(key):
         raise HttpError(
-            400, f"An Idempotency-Key is 1 to {MAX_KEY_LENGTH} printable characters, e.g. a UUID."
+            400,
+            f"An Idempotency-Key is 1 to {MAX_KEY_LENGTH} printable ASCII characters, e.g. a UUID.",
         )
     user = request.auth
     endpoint = f"{request.method} {request.path}"[:300]

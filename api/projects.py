@@ -9,7 +9,7 @@ import re
 from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
-from ninja import Header, Query, Router, Status
+from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
 from lifecycle.access import (
@@ -28,9 +28,11 @@ from lifecycle.services import EditConflict, document_save
 from lifecycle.services.experiment_log import ReadingInput, experiment_add, readings_add_to_project
 from lifecycle.weeks import parse_week, week_label, week_start
 
-from .idempotency import run_idempotently
-from .requests import AuthedRequest
+from .idempotency import KEY_SCHEMA, run_idempotently
+from .requests import AuthedRequest, documented_header
 from .schemas import (
+    BODY_ERRORS,
+    ERRORS,
     CharterOut,
     CharterPatchIn,
     ConflictOut,
@@ -53,7 +55,6 @@ from .schemas import (
 
 router = Router(tags=["projects"])
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 415: ErrorOut}
 DEFAULT_PAGE, MAX_PAGE = 50, 200
 
 
@@ -150,6 +151,10 @@ def project_read(request: AuthedRequest, slug: str, response: HttpResponse):
     return out
 
 
+# What _version_from_if_match reads, for the OpenAPI schema: a version, maybe quoted or weak.
+IF_MATCH_PATTERN = r'^[\s\x1c-\x1f]*(W/)?"*[0-9]{1,9}"*[\s\x1c-\x1f]*$'
+
+
 def _version_from_if_match(value: str | None) -> int | None:
     if value is None:
         return None
@@ -163,7 +168,7 @@ def _version_from_if_match(value: str | None) -> int | None:
 
 @router.patch(
     "/{slug:slug}",
-    response={200: ProjectOut, 409: ConflictOut, 422: ErrorOut, 428: ErrorOut, **ERRORS},
+    response={200: ProjectOut, 409: ConflictOut, 428: ErrorOut, **BODY_ERRORS},
     summary="Change the charter",
 )
 def project_update(
@@ -171,7 +176,7 @@ def project_update(
     slug: str,
     payload: CharterPatchIn,
     response: HttpResponse,
-    if_match: str | None = Header(None, alias="If-Match"),
+    if_match: str | None = documented_header("If-Match", {"pattern": IF_MATCH_PATTERN}),
 ):
     """Change some charter fields. Send the charter `version` you read (in the body or as
     If-Match); if someone saved since, the answer is 409 with the current version and nothing
@@ -241,7 +246,7 @@ def _experiment_out(experiment: Experiment) -> ExperimentOut:
 
 @router.post(
     "/{slug:slug}/experiments",
-    response={201: ExperimentOut, 422: ErrorOut, **ERRORS},
+    response={201: ExperimentOut, **BODY_ERRORS},
     summary="Add an experiment to a week",
 )
 def experiment_create(
@@ -249,7 +254,7 @@ def experiment_create(
     slug: str,
     payload: ExperimentIn,
     response: HttpResponse,
-    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+    idempotency_key: str | None = documented_header("Idempotency-Key", KEY_SCHEMA),
 ):
     """Add an experiment to the week's plan (default: this week), with readings and the week's
     new likelihood. With an `Idempotency-Key` header, a retry returns the first response."""
@@ -285,7 +290,7 @@ def experiment_create(
 
 @router.post(
     "/{slug:slug}/readings",
-    response={201: ReadingsCreatedOut, 413: ErrorOut, 422: ErrorOut, **ERRORS},
+    response={201: ReadingsCreatedOut, **BODY_ERRORS},
     summary="Add metric readings in a batch",
 )
 def readings_create(request: AuthedRequest, slug: str, payload: ReadingsIn):

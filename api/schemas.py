@@ -2,19 +2,49 @@
 name is an error that names the field rather than a silently ignored value."""
 
 import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 from lifecycle.forms import TEXT_MAX_CHARS
 from lifecycle.models import Charter
 
+
+def _whole_float_as_int(value: Any) -> Any:
+    # JSON Schema counts 27.0 as an integer, and so does the API; strict otherwise: no "27",
+    # no true.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+WHOLE = BeforeValidator(_whole_float_as_int)
 # A JSON number, never a string like "3.5" or "NaN", and finite.
 Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 # Spelled out for the OpenAPI schema; tests/api check they match the models' choices.
 OutcomeName = Literal["planned", "supported", "refuted", "inconclusive", "abandoned"]
 SourceName = Literal["experiment", "production"]
+
+
+# The OpenAPI schema states each rule the validators below hold, so that a request the schema
+# calls valid is one the API accepts (tests/api/test_fuzz.py holds the two together). Patterns
+# are written for Python's `re` and for ECMA/Rust regexes alike.
+NO_NUL = r"^[^\x00]*$"  # PostgreSQL cannot store NUL; the JSON parser refuses it (errors.py)
+# Some character that str.strip() keeps: \s, plus the separators Python also strips.
+NOT_BLANK = r"^[^\x00]*[^\s\x1c-\x1f\x00][^\x00]*$"
+HTTP_URL = r"^https?://[^\x00]*$"
+# parse_week strips what str.strip() does: \s and \x1c-\x1f.
+ISO_WEEK = r"^[\s\x1c-\x1f]*[1-9][0-9]{3}-W(0[1-9]|[1-4][0-9]|5[0-3])[\s\x1c-\x1f]*$"
+# 1900-01-01 to 2200-12-31, as written (the offset never moves a year out of range).
+PLAUSIBLE_YEAR = r"^(19[0-9]{2}|2[01][0-9]{2}|2200)-"
 
 
 def _http_url(value: str) -> str:
@@ -23,28 +53,49 @@ def _http_url(value: str) -> str:
     return value
 
 
-Link = Annotated[str, Field(max_length=500), AfterValidator(_http_url)]
+Link = Annotated[
+    str, Field(max_length=500, json_schema_extra={"pattern": HTTP_URL}), AfterValidator(_http_url)
+]
 
 
 def _plausible_time(value: datetime.datetime) -> datetime.datetime:
-    # Far-off years overflow when converted to UTC for storage; no reading is from then.
-    try:
-        year = value.astimezone(datetime.UTC).year if value.tzinfo else value.year
-    except OverflowError:
-        year = value.year
-    if not 1900 <= year <= 2200:
+    # Years outside this range overflow when converted to UTC for storage, and no reading is
+    # from then; the year is taken as written, as PLAUSIBLE_YEAR states it.
+    if not 1900 <= value.year <= 2200:
         raise ValueError("give a time between the years 1900 and 2200")
     return value
 
 
-ReadingTime = Annotated[datetime.datetime, AfterValidator(_plausible_time)]
+ReadingTime = Annotated[
+    datetime.datetime,
+    Field(json_schema_extra={"pattern": PLAUSIBLE_YEAR}),
+    AfterValidator(_plausible_time),
+]
+
+
+def _strings_without_nul(schema: Any) -> None:
+    """Give every string in a property's schema (however nested) the NO_NUL pattern, unless it
+    has a pattern of its own (each of those excludes NUL too)."""
+    if isinstance(schema, list):
+        for item in schema:
+            _strings_without_nul(item)
+    elif isinstance(schema, dict):
+        if schema.get("type") == "string" and "pattern" not in schema:
+            schema["pattern"] = NO_NUL
+        for key in ("items", "anyOf", "oneOf", "allOf", "additionalProperties"):
+            _strings_without_nul(schema.get(key))
+
+
+def _declare_no_nul(schema: dict[str, Any]) -> None:
+    for prop in schema.get("properties", {}).values():
+        _strings_without_nul(prop)
 
 
 class Input(BaseModel):
     """A request body. Plain pydantic, not ninja's Schema: its ORM-reading wrapper is not needed
     for JSON and costs a third of the time of validating a 1,000-reading batch."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_declare_no_nul)
 
 
 class ErrorOut(Schema):
@@ -60,6 +111,21 @@ class FieldErrorOut(Schema):
 class FieldErrorsOut(Schema):
     detail: str
     errors: list[FieldErrorOut] = Field(default_factory=list, description="Each field at fault.")
+
+
+# What any operation may answer: a malformed request, no or a bad token, a role that may not,
+# an object that is not there (or not yours), parameters or a body that fail validation, and
+# too many bad tokens from the caller's address (api/throttle.py)...
+ERRORS: dict[int, type[Schema]] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    422: FieldErrorsOut,
+    429: ErrorOut,
+}
+# ...and what an operation that reads a body adds: too large, or not JSON.
+BODY_ERRORS: dict[int, type[Schema]] = {**ERRORS, 413: ErrorOut, 415: ErrorOut}
 
 
 class ConflictOut(Schema):
@@ -143,10 +209,18 @@ class ProjectOut(Schema):
     demos: list[DemoSummaryOut] = Field(description="The project's demos, newest first.")
 
 
+def _charter_patch_schema(schema: dict[str, Any]) -> None:
+    _declare_no_nul(schema)
+    # At least one field to change (the API says "Nothing to change" otherwise).
+    schema["anyOf"] = [{"required": [name]} for name in Charter.TEXT_FIELDS]
+
+
 class CharterPatchIn(Input):
     """Only the fields sent change. `version` is the charter version you read (or If-Match)."""
 
-    version: int | None = Field(default=None, strict=True, ge=1, le=2**31 - 1)
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_charter_patch_schema)
+
+    version: Annotated[int, Field(strict=True, ge=1, le=2**31 - 1), WHOLE] | None = None
     # str, not str | None: null is an error ("send an empty string to clear a field"); the
     # None default only marks a field not sent, which mypy cannot tell from a null.
     problem: str = Field(default=None, max_length=TEXT_MAX_CHARS)  # type: ignore[assignment]
@@ -193,7 +267,10 @@ class ReadingOut(Schema):
 
 class ExperimentIn(Input):
     week: str | None = Field(
-        default=None, examples=["2026-W47"], description="ISO week; default: this week."
+        default=None,
+        examples=["2026-W47"],
+        description="ISO week; default: this week.",
+        json_schema_extra={"pattern": ISO_WEEK},
     )
     title: str = Field(min_length=1, max_length=200)
     hypothesis: str = Field(default="", max_length=TEXT_MAX_CHARS)
@@ -202,7 +279,7 @@ class ExperimentIn(Input):
     outcome: OutcomeName = "planned"
     links: list[Link] = Field(default_factory=list, max_length=50)
     readings: list[ReadingIn] = Field(default_factory=list)
-    likelihood: int | None = Field(default=None, strict=True, ge=0, le=100)
+    likelihood: Annotated[int, Field(strict=True, ge=0, le=100), WHOLE] | None = None
     likelihood_reason: str = Field(default="", max_length=200)
 
 
@@ -227,12 +304,18 @@ JobStatusName = Literal["queued", "running", "succeeded", "failed"]
 DriftLevelName = Literal["stable", "moderate", "significant"]
 JobLiveStateName = Literal["pending", "marked", "refused", "not_marked"]
 ModelVersionName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=80),
+    Field(json_schema_extra={"pattern": NOT_BLANK}),
 ]
 
 
 class DemoIn(Input):
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=160)]
+    title: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=160),
+        Field(json_schema_extra={"pattern": NOT_BLANK}),
+    ]
     intro: str = Field(default="", max_length=10_000, description="Markdown, for the audience.")
     scale: ScaleKindName = Field(
         default="bands",

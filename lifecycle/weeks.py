@@ -21,6 +21,8 @@ def parse_week(text: str) -> datetime.date:
     if not match:
         raise BadWeek(f'"{text}" is not a week; write it as YYYY-Www, for example "2026-W47".')
     year, week = int(match[1]), int(match[2])
+    if year < datetime.MINYEAR:
+        raise BadWeek(f'"{text}" is not a week: years start at {datetime.MINYEAR}.')
     try:
         return datetime.date.fromisocalendar(year, week, 1)
     except ValueError:

@@ -414,3 +414,15 @@ def test_a_truncated_multipart_body_gets_a_4xx(api_as, editor, demo):
     )
     assert 400 <= response.status_code < 500, response.content[:300]
     assert not UploadJob.objects.exists()
+
+
+def test_an_unknown_upload_field_is_a_422_naming_it(api_as, editor, demo):
+    """A typo must not upload quietly with the default column (found by the fuzzer: the schema
+    said no other fields, the API took them)."""
+    response = upload(api_as(editor), demo, score_colum="confidence")
+    assert response.status_code == 422
+    assert "score_colum" in response.json()["detail"]
+    assert response.json()["errors"] == [
+        {"loc": ["form", "score_colum"], "msg": "Unknown field.", "type": "unknown"}
+    ]
+    assert not UploadJob.objects.exists()

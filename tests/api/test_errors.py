@@ -155,3 +155,17 @@ def test_escaped_non_ascii_text_is_fine(api_as, editor, project):
     response = api_as(editor).post(url(project, "/experiments"), {"title": "Café ÷ naïve"})
     assert response.status_code == 201
     assert response.json()["title"] == "Café ÷ naïve"
+
+
+@pytest.mark.parametrize("method", ["post", "patch", "put", "delete"])
+def test_a_write_to_an_unknown_api_path_is_a_json_404_not_the_csrf_page(method):
+    """Found by the fuzzer: a slug the URL pattern refuses fell to the catch-all, and a POST
+    there got Django's HTML CSRF page (403) instead of the API's JSON 404."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    path = "/api/v1/projects/caf%C3%A9/experiments"
+    response = getattr(client, method)(path, "{}", content_type="application/json")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert "/api/v1/docs" in response.json()["detail"]

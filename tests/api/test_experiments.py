@@ -257,3 +257,22 @@ def test_two_concurrent_posts_with_one_key_add_one_experiment(api_as, editor, pr
     assert responses["second"]["Idempotent-Replayed"] == "true"
     assert Experiment.objects.count() == 1
     assert Reading.objects.count() == 1
+
+
+def test_a_week_before_year_one_is_a_422_not_a_crash(api_as, editor, project):
+    """Found by the fuzzer: "0000-W01" crashed the week parser (500)."""
+    response = api_as(editor).post(url(project, "/experiments"), {"title": "x", "week": "0000-W01"})
+    assert response.status_code == 422
+    assert "years start at 1" in response.json()["detail"]
+    assert not Experiment.objects.exists()
+
+
+def test_a_whole_number_written_with_a_decimal_point_is_an_integer(api_as, editor, project):
+    """JSON Schema (and so the API's schema) counts 40.0 as an integer; "40" and true are not."""
+    api = api_as(editor)
+    body = {"title": "x", "likelihood": 40.0}
+    assert api.post(url(project, "/experiments"), body).json()["id"]
+    for wrong in ("40", True, 40.5):
+        response = api.post(url(project, "/experiments"), {"title": "x", "likelihood": wrong})
+        assert response.status_code == 422, wrong
+    assert Experiment.objects.count() == 1
