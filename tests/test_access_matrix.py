@@ -204,9 +204,14 @@ def _api_url(operation: str, o: Objects) -> str:
 
 
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
-# Bookkeeping of who is signed in, not a change anyone asked for: sessions, and an API token's
-# last use (recorded once a token is known good, whatever the request then gets).
-BOOKKEEPING = ("django_session", 'UPDATE "api_apitoken" SET "last_used_at"')
+# Bookkeeping of who is signed in, not a change anyone asked for: sessions, an API token's
+# last use (recorded once a token is known good, whatever the request then gets), and the time
+# django-axes writes into its login record when someone signs out.
+BOOKKEEPING = (
+    "django_session",
+    'UPDATE "api_apitoken" SET "last_used_at"',
+    'UPDATE "axes_accesslog" SET "logout_time"',
+)
 
 
 def _is_a_write(sql: str) -> bool:

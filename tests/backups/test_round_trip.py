@@ -9,6 +9,7 @@ from django.db import transaction
 from django.test import override_settings
 
 from accounts.models import User
+from lifecycle.access import readable_projects
 from lifecycle.models import Project
 from tests.factories import make_project
 from tests.sqlite_process import manage_on_sqlite
@@ -74,7 +75,7 @@ def test_a_manager_still_sees_every_project_after_a_restore(seeded, tmp_path):
     call_command("import_portfolio", str(archive), "--no-progress", stdout=io.StringIO())
     manager = User.objects.get(username="manager")
     assert manager.has_perm("accounts.view_all_projects")
-    assert Project.objects.visible_to(manager).count() == Project.objects.count()
+    assert readable_projects(manager).count() == Project.objects.count()
 
 
 def test_a_database_with_rows_is_refused_and_left_as_it_was(seeded, tmp_path):
@@ -110,10 +111,12 @@ def test_export_refuses_to_overwrite_a_file(seeded, tmp_path):
 
 SEARCH_ON_SQLITE = """
 from demos.models import Example
-from demos.search import matching
+from demos.selectors.search import matching
 example = Example.objects.order_by("pk").first()
 word = next(v for v in example.fields.values() if isinstance(v, str) and v.strip()).split()[0]
-found = matching(Example.objects.all(), example.dataset_id, word)
+found = matching(
+    Example.objects.all(), example.dataset_id, example.dataset.display_columns, word
+)
 print("found", found.filter(pk=example.pk).exists())
 """
 
