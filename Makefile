@@ -38,9 +38,10 @@ test: $(INSTALLED)
 	$(DEV_ENV) $(BIN)/lint-imports --no-cache
 	$(TEST_ENV) $(BIN)/python scripts/with_services.py $(BIN)/pytest $(ARGS)
 
-## Speed figures (bench/README.md): the app under gunicorn (2 workers) on a fresh seeded SQLite
-## database in /tmp, against MLflow's tracking server in the same run (installed into
-## /tmp/mlflow-venv when missing). A few minutes; ARGS="--quick" for a short pass, ARGS="--help".
+## Speed figures (bench/README.md): the app under gunicorn (2 workers) on fresh seeded databases,
+## PostgreSQL (a private durable server; the goals) then SQLite (figures only), against MLflow's
+## tracking server in the same run (installed into /tmp/mlflow-venv when missing). 25-40 minutes;
+## ARGS="--quick" for a short pass, ARGS="--engines postgresql", ARGS="--help".
 bench: $(INSTALLED)
 	$(BIN)/python -m bench.run $(ARGS)
 

@@ -125,9 +125,24 @@ def host_busy_cpu_s() -> float:
     return (v[0] + v[1] + v[2] + v[5] + v[6] + (v[7] if len(v) > 7 else 0)) / CLK_TCK
 
 
+def database_cpu_s() -> float:
+    """CPU of the bench's PostgreSQL server: its live processes, and the backends that ended
+    (the postmaster's reaped children)."""
+    total = 0.0
+    for server in _running_pg:
+        pid = server.pid()
+        raw = _read(f"/proc/{pid}/stat") if pid else None
+        if raw:
+            f = raw.decode(errors="replace")
+            f = f[f.rfind(")") + 2 :].split()
+            total += tree_cpu_s(pid) + (int(f[13]) + int(f[14])) / CLK_TCK
+    return total
+
+
 class CpuMeter:
-    """CPU of the server tree, of this client process, and of everything else on the machine
-    (other tenants: a noise indicator) between start() and stop()."""
+    """CPU of the server tree, of the bench's PostgreSQL server, of this client process, and of
+    everything else on the machine (other tenants: a noise indicator) between start() and
+    stop()."""
 
     def __init__(self, server_pid: int | None):
         self.server_pid = server_pid
@@ -136,17 +151,20 @@ class CpuMeter:
         self.t0 = time.perf_counter()
         self.host0 = host_busy_cpu_s()
         self.srv0 = tree_cpu_s(self.server_pid) if self.server_pid else 0.0
+        self.db0 = database_cpu_s()
         self.cli0 = time.process_time()
         return self
 
     def __exit__(self, *exc) -> None:
         wall = time.perf_counter() - self.t0
         srv = (tree_cpu_s(self.server_pid) if self.server_pid else 0.0) - self.srv0
+        db = database_cpu_s() - self.db0
         cli = time.process_time() - self.cli0
-        other = host_busy_cpu_s() - self.host0 - srv - cli
+        other = host_busy_cpu_s() - self.host0 - srv - db - cli
         self.result = {
             "wall_s": round(wall, 2),
             "server_cpu_s": round(srv, 2),
+            "database_cpu_s": round(db, 2),
             "client_cpu_s": round(cli, 2),
             "other_cpu_s": round(other, 2),
             "other_cpu_share": round(max(other, 0.0) / (wall * (os.cpu_count() or 1)), 3),
@@ -293,6 +311,7 @@ _running: list[Server] = []
 def stop_all() -> None:
     for server in list(_running):
         server.stop()
+    _stop_postgres()
 
 
 atexit.register(stop_all)
@@ -430,17 +449,142 @@ class GunicornConfig:
     workers: int = 2
     worker_class: str = "gthread"
     threads: int = 4
-    journal: str = "wal"  # or "delete": SQLite as MLflow runs it (bench/settings.py)
+    journal: str = "wal"  # SQLite only; or "delete": SQLite as MLflow runs it (bench/settings.py)
 
-    def describe(self) -> str:
+    def describe(self, vendor: str = "sqlite") -> str:
         threads = f", {self.threads} threads" if self.worker_class == "gthread" else ""
         kind = f"{self.worker_class}{threads}"
-        return f"gunicorn {self.workers} workers, {kind}, SQLite {self.journal}"
+        engine = f"SQLite {self.journal}" if vendor == "sqlite" else "PostgreSQL"
+        return f"gunicorn {self.workers} workers, {kind}, {engine}"
 
 
-def app_env(db: Path, **extra: str) -> dict[str, str]:
+# --------------------------------------------------------------------------- databases
+
+ENGINES = ("postgresql", "sqlite")
+PG_DATA = WORK / "postgres"  # the bench's PostgreSQL data directory, kept between runs
+
+
+@dataclass(frozen=True)
+class Database:
+    """One database of one engine, as the app and the probes reach it."""
+
+    url: str
+    vendor: str  # "sqlite" or "postgresql"
+    path: Path | None = None  # the SQLite file
+    name: str | None = None  # the PostgreSQL database
+
+    @classmethod
+    def sqlite(cls, path: Path) -> Database:
+        return cls(f"sqlite:///{path}", "sqlite", path=path)
+
+    def query(self, sql: str, params: tuple = ()) -> list[tuple]:
+        """Rows of one read (placeholders written `?`), on a connection of its own."""
+        if self.vendor == "sqlite":
+            import sqlite3
+
+            con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+            try:
+                return con.execute(sql, params).fetchall()
+            finally:
+                con.close()
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as con:
+            return con.execute(sql.replace("?", "%s"), params).fetchall()  # type: ignore[arg-type]
+
+    def size_bytes(self) -> int:
+        if self.vendor == "sqlite":
+            assert self.path is not None
+            return self.path.stat().st_size
+        return self.query("SELECT pg_database_size(current_database())")[0][0]
+
+
+class BenchPostgres:
+    """The one PostgreSQL server of a bench run: scripts/with_services.py's `Postgres`, durable
+    and tuned (its DURABLE_SETTINGS), on a data directory kept under WORK between runs (the
+    portfolio's seeded database lives there). Stopped in finally/atexit like the other servers."""
+
+    def __init__(self) -> None:
+        sys.path.insert(0, str(ROOT / "scripts"))
+        from with_services import Postgres
+
+        PG_DATA.mkdir(parents=True, exist_ok=True)
+        PG_DATA.chmod(0o755)  # the postgres user must reach its data folder inside
+        self.server = Postgres(PG_DATA, durable=True)
+        self.settings = dict(self.server.settings)
+        self.base = ""
+
+    def start(self) -> BenchPostgres:
+        t0 = time.perf_counter()
+        self.base = self.server.start().rsplit("/", 1)[0]
+        _running_pg.append(self)
+        log(f"postgresql ready on port {self.server.port} ({time.perf_counter() - t0:.1f} s)")
+        return self
+
+    def stop(self) -> None:
+        if self in _running_pg:
+            _running_pg.remove(self)
+            self.server.stop()
+            log("postgresql stopped")
+
+    def url(self, name: str) -> str:
+        return f"{self.base}/{name}"
+
+    def pid(self) -> int | None:
+        """The postmaster's PID (the first line of postmaster.pid)."""
+        raw = _read(str(self.server.data / "postmaster.pid"))
+        return int(raw.split()[0]) if raw else None
+
+    def admin(self, *statements: str) -> list[tuple]:
+        import psycopg
+
+        rows: list[tuple] = []
+        with psycopg.connect(self.url("postgres"), autocommit=True) as con:
+            for statement in statements:
+                cur = con.execute(statement)  # type: ignore[arg-type]
+                rows = cur.fetchall() if cur.description else []
+        return rows
+
+    def databases(self) -> list[str]:
+        return [r[0] for r in self.admin("SELECT datname FROM pg_database WHERE NOT datistemplate")]
+
+    def drop(self, name: str) -> None:
+        self.admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def create(self, name: str, template: str | None = None) -> Database:
+        """A new database: empty, or a copy of `template` (CREATE DATABASE ... TEMPLATE)."""
+        self.drop(name)
+        statement = f'CREATE DATABASE "{name}"'
+        if template:
+            statement += f' TEMPLATE "{template}"'
+        self.admin(statement)
+        return self.database(name)
+
+    def database(self, name: str) -> Database:
+        return Database(self.url(name), "postgresql", name=name)
+
+    def facts(self) -> dict[str, str]:
+        names = ", ".join(f"'{k}'" for k in self.settings)
+        rows = self.admin(f"SELECT name, setting, unit FROM pg_settings WHERE name IN ({names})")  # noqa: S608
+        version = self.admin("SHOW server_version")[0][0]
+        return {"server_version": version, **{n: f"{v}{u or ''}" for n, v, u in rows}}
+
+
+_running_pg: list[BenchPostgres] = []
+
+
+def _stop_postgres() -> None:
+    for server in list(_running_pg):
+        server.stop()
+
+
+def pg_name(name: str) -> str:
+    return "b_" + "".join(c if c.isalnum() else "_" for c in name.lower())[:60]
+
+
+def app_env(db: Database, **extra: str) -> dict[str, str]:
     """The environment of the app under test: development secret, DEBUG off, hashed static files
-    served by WhiteNoise, a SQLite file under the work directory, bench settings."""
+    served by WhiteNoise, the given database, bench settings."""
     env = {
         k: v
         for k, v in os.environ.items()
@@ -449,17 +593,20 @@ def app_env(db: Path, **extra: str) -> dict[str, str]:
     env.update(
         WAYPOINT_DEV="1",
         DEBUG="0",
-        DATABASE_URL=f"sqlite:///{db}",
+        DATABASE_URL=db.url,
         DJANGO_SETTINGS_MODULE="bench.settings",
         STATICFILES_BACKEND="whitenoise.storage.CompressedManifestStaticFilesStorage",
         WAYPOINT_BENCH_STATIC_ROOT=str(WORK / "static"),
         PYTHONDONTWRITEBYTECODE="1",
+        # The app's 2 s connect timeout fails now and then on this shared, saturated machine; a
+        # slow connect then shows in the timings instead of as an error.
+        DATABASE_CONNECT_TIMEOUT="20",
     )
     env.update(extra)
     return env
 
 
-def manage(db: Path, *args: str, timeout: float = 600) -> str:
+def manage(db: Database, *args: str, timeout: float = 600) -> str:
     result = subprocess.run(
         [PYTHON, "manage.py", *args],
         cwd=ROOT,
@@ -473,9 +620,9 @@ def manage(db: Path, *args: str, timeout: float = 600) -> str:
     return result.stdout
 
 
-def run_module(db: Path, module: str, timeout: float = 600) -> dict:
+def run_module(db: Database, module: str, *args: str, timeout: float = 600) -> dict:
     result = subprocess.run(
-        [PYTHON, "-m", module],
+        [PYTHON, "-m", module, *args],
         cwd=ROOT,
         env=app_env(db),
         capture_output=True,
@@ -487,8 +634,8 @@ def run_module(db: Path, module: str, timeout: float = 600) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def copy_db(src: Path, dst: Path, journal: str = "wal") -> Path:
-    """A fresh copy of the seeded snapshot for one server run."""
+def copy_db(src: Path, dst: Path, journal: str = "wal") -> Database:
+    """A fresh copy of the seeded SQLite snapshot for one server run."""
     import sqlite3
 
     for suffix in ("", "-wal", "-shm", "-journal"):
@@ -499,14 +646,14 @@ def copy_db(src: Path, dst: Path, journal: str = "wal") -> Path:
     con.close()
     if mode.lower() != journal:
         raise RuntimeError(f"could not set journal_mode={journal} on {dst} (got {mode})")
-    return dst
+    return Database.sqlite(dst)
 
 
 class WaypointServer(Server):
     name = "waypoint"
     ready_path = "/_bench/health"
 
-    def __init__(self, port: int, workdir: Path, db: Path, config: GunicornConfig):
+    def __init__(self, port: int, workdir: Path, db: Database, config: GunicornConfig):
         super().__init__(port, workdir)
         self.db = db
         self.config = config
@@ -538,8 +685,9 @@ class WaypointServer(Server):
         return ROOT
 
     def env(self) -> dict[str, str]:
-        extra = {"WAYPOINT_BENCH_JOURNAL": self.config.journal}
-        return app_env(self.db, **extra)
+        if self.db.vendor != "sqlite":
+            return app_env(self.db)
+        return app_env(self.db, WAYPOINT_BENCH_JOURNAL=self.config.journal)
 
     def start(self, timeout: float = 90.0) -> Server:
         self.workdir.mkdir(parents=True, exist_ok=True)
@@ -624,25 +772,51 @@ class SectionResult:
 
 @dataclass
 class Context:
-    """What the orchestrator prepared: the seeded snapshot, fixtures, tokens and options."""
+    """What the orchestrator prepared for one engine's pass: the seeded snapshot (a SQLite file, or
+    a PostgreSQL template database on the run's one server), fixtures, tokens and options.
+    `shared` is the same dict in every pass (the MLflow figures, measured once)."""
 
     args: Any
-    snapshot: Path
+    engine: str  # "postgresql" or "sqlite"
+    snapshot: Database
     fixtures: dict[str, Any]
     tokens: dict[str, str]
     config: GunicornConfig
     port: int
+    postgres: BenchPostgres | None = None
+    shared: dict[str, Any] = field(default_factory=dict)
     results: dict[str, SectionResult] = field(default_factory=dict)
+
+    @property
+    def goals_here(self) -> bool:
+        """Goals are stated on PostgreSQL; the SQLite pass prints its figures only."""
+        return self.engine == "postgresql"
 
     def quiet(self) -> dict:
         return wait_for_quiet(self.args.quiet_wait) if self.args.quiet_wait > 0 else {}
 
+    def describe(self) -> str:
+        return self.config.describe(self.engine)
+
+    def database(self, name: str, journal: str | None = None, template: Database | None = None):
+        """A fresh database for one server run or probe: a copy of the seeded snapshot (or of
+        `template`): SQLite: a file copy under WORK/sqlite/<name>/; PostgreSQL: CREATE DATABASE ...
+        TEMPLATE on the run's server."""
+        source = template or self.snapshot
+        if self.engine == "sqlite":
+            workdir = WORK / "sqlite" / name
+            workdir.mkdir(parents=True, exist_ok=True)
+            assert source.path is not None
+            return copy_db(source.path, workdir / "db.sqlite3", journal or self.config.journal)
+        assert self.postgres is not None and source.name is not None
+        return self.postgres.create(pg_name(name), template=source.name)
+
     def waypoint(self, name: str, journal: str | None = None) -> WaypointServer:
         """A gunicorn server on a fresh copy of the seeded database (start it with `with`)."""
-        workdir = WORK / name
+        workdir = WORK / self.engine / name
         workdir.mkdir(parents=True, exist_ok=True)
         config = self.config
         if journal and journal != config.journal:
             config = dataclasses.replace(config, journal=journal)
-        db = copy_db(self.snapshot, workdir / "db.sqlite3", config.journal)
+        db = self.database(name, config.journal)
         return WaypointServer(free_port(self.port), workdir, db, config)

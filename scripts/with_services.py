@@ -77,31 +77,64 @@ def wait_for_port(port: int, what: str, timeout: float = 30) -> None:
     sys.exit(f"{what} did not start listening on 127.0.0.1:{port} within {timeout:.0f} s.")
 
 
+# The test suite's server: nothing survives it, so durability is off (speed only).
+TEST_SETTINGS = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"}
+
+# A production-like server (`make bench` measures on it; docker-compose.yml's postgres service
+# runs with the same settings): durable, as PostgreSQL ships (fsync, synchronous_commit and
+# full_page_writes on), with memory and checkpoint settings for a small host (a few GB of RAM,
+# 2 cores, an SSD). bench/README.md gives the reason for each.
+DURABLE_SETTINGS = {
+    "fsync": "on",
+    "synchronous_commit": "on",
+    "full_page_writes": "on",
+    "shared_buffers": "512MB",
+    "effective_cache_size": "2GB",
+    "work_mem": "16MB",
+    "maintenance_work_mem": "256MB",
+    "wal_buffers": "16MB",
+    "max_wal_size": "4GB",
+    "min_wal_size": "512MB",
+    "checkpoint_timeout": "15min",
+    "checkpoint_completion_target": "0.9",
+    "random_page_cost": "1.1",
+}
+
+
 class Postgres:
-    def __init__(self, workdir: Path):
+    """A private server on a free loopback port. `durable=True` (the bench) runs it with
+    DURABLE_SETTINGS, keeps its data directory between runs (an existing one is started again,
+    not made anew) and stops it cleanly; otherwise (the test suite) TEST_SETTINGS, a fresh data
+    directory, and an immediate stop."""
+
+    def __init__(self, workdir: Path, durable: bool = False):
         self.bin = postgres_bin_dir()
         self.data = workdir / "pg"
         self.port = free_port()
+        self.durable = durable
+        self.settings = DURABLE_SETTINGS if durable else TEST_SETTINGS
         # initdb refuses to run as root: as root, run the server as the postgres user.
         self.as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
 
     def start(self) -> str:
-        self.data.mkdir()
-        if self.as_user:
-            shutil.chown(self.data, "postgres")
-        self._run("initdb", "-D", self.data, "-U", "postgres", "--auth=trust", "-E", "UTF8",
-                  "--locale=C", "--no-sync")  # fmt: skip
-        options = (
-            f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1 "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        if not (self.durable and (self.data / "PG_VERSION").exists()):
+            self.data.mkdir()
+            if self.as_user:
+                shutil.chown(self.data, "postgres")
+            sync = [] if self.durable else ["--no-sync"]
+            self._run("initdb", "-D", self.data, "-U", "postgres", "--auth=trust", "-E", "UTF8",
+                      "--locale=C", *sync)  # fmt: skip
+        options = f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1 " + " ".join(
+            f"-c {name}={value}" for name, value in self.settings.items()
         )
         self._run("pg_ctl", "-D", self.data, "-o", options, "-l", self.data / "server.log",
-                  "-w", "start")  # fmt: skip
+                  "-w", "-t", "300", "start")  # fmt: skip
         return f"postgres://postgres@127.0.0.1:{self.port}/waypoint"
 
     def stop(self) -> None:
         if (self.data / "postmaster.pid").exists():
-            self._run("pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop", check=False)
+            mode = "fast" if self.durable else "immediate"
+            self._run("pg_ctl", "-D", self.data, "-m", mode, "-w", "-t", "120", "stop", check=False)
 
     def _run(self, program: str, *args, check: bool = True) -> None:
         command = [*self.as_user, str(self.bin / program), *map(str, args)]

@@ -2,8 +2,9 @@
 
 Production-like when redis-server is installed: the app under gunicorn, a private Redis on a free
 loopback port, and one Celery worker (prefork, concurrency 1) that runs the upload task; all three
-on the same SQLite file and media directory, all stopped by PID. Without redis-server the task runs
-eagerly inside the gunicorn worker that took the upload (said so in the figures).
+on the same database (each engine's) and media directory, all stopped by PID. Without
+redis-server the task runs eagerly inside the gunicorn worker that took the upload (said so in
+the figures).
 
 Goals: upload (POST to job succeeded) <= 20 s; peak memory of the process that ran the task
 <= 1 GB; stakeholder page p95 <= 150 ms (first page, a label filter, a deep page, text search);
@@ -15,7 +16,6 @@ from __future__ import annotations
 import re
 import shutil
 import socket
-import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -30,6 +30,7 @@ from ..common import (
     WORK,
     Context,
     CpuMeter,
+    Database,
     Row,
     SectionResult,
     Server,
@@ -261,18 +262,14 @@ def _upload(api: str, token: str, demo_id: int, csv_path: Path) -> dict[str, Any
     }
 
 
-def _deep_cursor(db: Path, dataset_id: int, offset: int) -> int:
+def _deep_cursor(db: Database, dataset_id: int, offset: int) -> int:
     """An example id half-way down the score order: the cursor of a deep page."""
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        row = con.execute(
-            "SELECT id FROM demos_example WHERE dataset_id = ? "
-            "ORDER BY score DESC, id DESC LIMIT 1 OFFSET ?",
-            (dataset_id, offset),
-        ).fetchone()
-    finally:
-        con.close()
-    return row[0]
+    rows = db.query(
+        "SELECT id FROM demos_example WHERE dataset_id = ? "
+        "ORDER BY score DESC, id DESC LIMIT 1 OFFSET ?",
+        (dataset_id, offset),
+    )
+    return rows[0][0]
 
 
 SCALES = [
@@ -315,7 +312,7 @@ def run(ctx: Context) -> SectionResult:
     figures: dict[str, Any] = {}
     rows: list[Row] = []
     goals: dict[str, bool] = {}
-    workdir = WORK / "demos"
+    workdir = WORK / ctx.engine / "demos-task"
     workdir.mkdir(parents=True, exist_ok=True)
 
     csv_path = workdir / "bench-1m.csv"

@@ -1,12 +1,13 @@
 """Monitoring issue, part 3, "Speed": building the week's digests for 2,000 projects and 500
-people (bench/digests_probe.py on a copy of the snapshot). Goal: <= 60 s of worker (CPU) time."""
+people (bench/digests_probe.py on a copy of the snapshot, each engine). Goal: <= 60 s of worker
+(CPU) time."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 
-from ..common import PYTHON, ROOT, WORK, Context, Row, SectionResult, app_env, copy_db, log
+from ..common import PYTHON, ROOT, Context, Row, SectionResult, app_env, log
 
 NAME = "digests"
 TITLE = "Weekly digests for 2,000 projects and 500 people (monitoring, part 3)"
@@ -14,7 +15,7 @@ GOAL_S = 60.0
 
 
 def run(ctx: Context) -> SectionResult:
-    db = copy_db(ctx.snapshot, WORK / "digests.sqlite3")
+    db = ctx.database("digests")
     log("digests: seeding 2,000 projects and 500 people, then building every digest")
     result = subprocess.run(
         [PYTHON, "-m", "bench.digests_probe"],

@@ -1,13 +1,13 @@
 """Monitoring, "drift": the PSI of a 1,000,000-row live dataset against the 1,000,000-row model
-version it is served by, on a copy of the bench snapshot (SQLite), in-process (bench/drift_probe.py:
-the selector and the write that keeps the figure are what is timed, not HTTP).
+version it is served by, on a copy of the bench snapshot (each engine), in-process
+(bench/drift_probe.py: the selector and the write that keeps the figure are timed, not HTTP).
 
 Goal: the first PSI (nothing cached) <= 2 s.
 """
 
 from __future__ import annotations
 
-from ..common import WORK, Context, Row, SectionResult, copy_db, log, run_module
+from ..common import Context, Row, SectionResult, log, run_module
 
 NAME = "drift"
 TITLE = "Drift: PSI of a 1,000,000-row live dataset against its version (Monitoring)"
@@ -15,9 +15,7 @@ GOAL_S = 2.0
 
 
 def run(ctx: Context) -> SectionResult:
-    workdir = WORK / "drift"
-    workdir.mkdir(parents=True, exist_ok=True)
-    db = copy_db(ctx.snapshot, workdir / "db.sqlite3")
+    db = ctx.database("drift")
     quiet = ctx.quiet()
     log("drift: storing 2 x 1,000,000 rows, then timing the PSI")
     figures = run_module(db, "bench.drift_probe", timeout=900)

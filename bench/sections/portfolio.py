@@ -1,11 +1,14 @@
 """Issue 4, "Scale": the portfolio board on a 2,000-project portfolio with 100 weeks of log each
-(`seed_demo --projects 2000 --weeks 100`, 400,000 experiments), under gunicorn on SQLite.
+(`seed_demo --projects 2000 --weeks 100`, 400,000 experiments), under gunicorn, on each engine.
 Goals: board p95 <= 250 ms for every view; no board response over 300 KB; the query count of each
 view does not depend on the number of projects (asserted in tests/lifecycle/test_portfolio_board.py;
 reported here at 2,000 projects).
 
-Seeding takes minutes, so the seeded database is cached under WORK/portfolio-cache, keyed by a hash
-of the seed code and every migration: a second run starts in seconds; a change to either reseeds.
+Seeding takes minutes, so the seeded database is cached, keyed by a hash of the seed code and every
+migration: a second run starts in seconds; a change to either reseeds. SQLite: a file under
+WORK/portfolio-cache. PostgreSQL: a database `portfolio_<key>` on the bench server, whose data
+directory (WORK/postgres) is kept between runs; each run copies it with CREATE DATABASE ... TEMPLATE
+(bench/README.md compares this with restoring a pg_dump).
 """
 
 from __future__ import annotations
@@ -24,12 +27,12 @@ from ..common import (
     WORK,
     Context,
     CpuMeter,
+    Database,
     Row,
     SectionResult,
     WaypointServer,
     app_env,
     check,
-    copy_db,
     free_port,
     lat_summary,
     log,
@@ -89,46 +92,80 @@ def seed_key() -> str:
     return digest.hexdigest()[:16]
 
 
-def seeded_db() -> tuple[Path, dict[str, Any]]:
-    """The cached 2,000-project database, built (minutes) when missing or out of date."""
-    key = seed_key()
-    db, meta_file = CACHE / f"seed-{key}.sqlite3", CACHE / f"seed-{key}.json"
-    if db.exists() and meta_file.exists():
-        meta = json.loads(meta_file.read_text())
-        log(f"portfolio: cached seeded database {db.name} (built in {meta['seed_s']} s)")
-        return db, {**meta, "cached": True}
-    for old in CACHE.glob("seed-*"):  # a stale seed: the code or the migrations changed
-        old.unlink()
-    CACHE.mkdir(parents=True, exist_ok=True)
-    building = CACHE / "building.sqlite3"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{building}{suffix}").unlink(missing_ok=True)
-    log(f"portfolio: seeding {PROJECTS} projects x {WEEKS} weeks (a few minutes, then cached)")
+COUNTED = ("project", "experiment", "timebox", "reading")
+
+
+def _seed(building: Database) -> tuple[float, str]:
     manage(building, "migrate", "--noinput", "-v0")
     started = time.perf_counter()
     output = manage(
         building, "seed_demo", "--projects", str(PROJECTS), "--weeks", str(WEEKS), timeout=3600
     )
-    seed_s = round(time.perf_counter() - started, 1)
-    con = sqlite3.connect(building)
-    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    counts = {
-        table: con.execute(f"SELECT COUNT(*) FROM lifecycle_{table}").fetchone()[0]  # noqa: S608
-        for table in ("project", "experiment", "timebox", "reading")
+    return round(time.perf_counter() - started, 1), output
+
+
+def _counts(db: Database) -> dict[str, int]:
+    return {
+        table: db.query(f"SELECT COUNT(*) FROM lifecycle_{table}")[0][0]  # noqa: S608
+        for table in COUNTED
     }
-    con.close()
-    building.rename(db)
+
+
+def seeded_db(ctx: Context) -> tuple[Database, dict[str, Any]]:
+    """The cached 2,000-project database of the context's engine, built (minutes) when missing
+    or out of date."""
+    key = seed_key()
+    meta_file = CACHE / f"seed-{key}.{ctx.engine}.json"
+    if ctx.engine == "sqlite":
+        cached = Database.sqlite(CACHE / f"seed-{key}.sqlite3")
+        present = cached.path is not None and cached.path.exists()
+    else:
+        assert ctx.postgres is not None
+        cached = ctx.postgres.database(f"portfolio_{key}")
+        present = cached.name in ctx.postgres.databases()
+    if present and meta_file.exists():
+        meta = json.loads(meta_file.read_text())
+        log(f"portfolio: cached seeded database {key} ({ctx.engine}, built in {meta['seed_s']} s)")
+        return cached, {**meta, "cached": True}
+    CACHE.mkdir(parents=True, exist_ok=True)
+    for old in CACHE.glob(f"seed-*.{ctx.engine}.json"):  # a stale seed: code or migrations changed
+        old.unlink()
+    log(f"portfolio: seeding {PROJECTS} projects x {WEEKS} weeks on {ctx.engine} (minutes; cached)")
+    if ctx.engine == "sqlite":
+        for old in CACHE.glob("seed-*.sqlite3"):
+            old.unlink()
+        building = CACHE / "building.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{building}{suffix}").unlink(missing_ok=True)
+        seed_s, output = _seed(Database.sqlite(building))
+        con = sqlite3.connect(building)
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        con.close()
+        assert cached.path is not None
+        building.rename(cached.path)
+    else:
+        assert ctx.postgres is not None
+        for name in ctx.postgres.databases():
+            if name.startswith("portfolio_"):
+                ctx.postgres.drop(name)
+        seed_s, output = _seed(ctx.postgres.create("portfolio_building"))
+        ctx.postgres.admin(
+            f'ALTER DATABASE portfolio_building RENAME TO "{cached.name}"',
+            "CHECKPOINT",
+        )
+        manage(cached, "shell", "-c", "from django.db import connection; "
+               "connection.cursor().execute('VACUUM ANALYZE')")  # fmt: skip
     meta = {
         "seed_s": seed_s,
-        "counts": counts,
+        "counts": _counts(cached),
         "seed_output": [line for line in output.splitlines() if "Synthetic" in line],
     }
     meta_file.write_text(json.dumps(meta, indent=1) + "\n")
-    log(f"portfolio: seeded in {seed_s} s: {counts}")
-    return db, {**meta, "cached": False}
+    log(f"portfolio: seeded in {seed_s} s: {meta['counts']}")
+    return cached, {**meta, "cached": False}
 
 
-def probe(db: Path) -> dict[str, Any]:
+def probe(db: Database) -> dict[str, Any]:
     """Query counts and sizes, in-process on a copy of the database (bench/portfolio_probe.py)."""
     urls = {
         name: (path, {"HX-Request": "true"} if htmx else {})
@@ -149,11 +186,11 @@ def probe(db: Path) -> dict[str, Any]:
 
 def run(ctx: Context) -> SectionResult:
     args = ctx.args
-    figures: dict[str, Any] = {"server": ctx.config.describe()}
+    figures: dict[str, Any] = {"server": ctx.describe()}
     rows: list[Row] = []
     goals: dict[str, bool] = {}
 
-    snapshot, seed = seeded_db()
+    snapshot, seed = seeded_db(ctx)
     figures["seed"] = seed
     counts = seed["counts"]
     rows.append(
@@ -173,9 +210,12 @@ def run(ctx: Context) -> SectionResult:
     )
     goals["experiments_seeded"] = counts["experiment"] >= 200_000
 
-    workdir = WORK / NAME
+    workdir = WORK / ctx.engine / NAME
     workdir.mkdir(parents=True, exist_ok=True)
-    db = copy_db(snapshot, workdir / "db.sqlite3", ctx.config.journal)
+    t0 = time.perf_counter()
+    db = ctx.database(NAME, template=snapshot)
+    figures["copy_s"] = round(time.perf_counter() - t0, 1)
+    figures["db_bytes"] = db.size_bytes()
     figures["probe"] = probe(db)
 
     figures["quiet_gate"] = ctx.quiet()
