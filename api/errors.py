@@ -19,6 +19,7 @@ from ninja.parser import Parser
 from demos.services.live import LiveError
 from lifecycle.services.experiment_log import LogError
 from lifecycle.weeks import BadWeek
+from plumbing.text import storable
 
 HOW_TO_AUTHENTICATE = (
     "Send a personal API token as the header `Authorization: Bearer <token>`; "
@@ -69,29 +70,13 @@ class JsonBodyParser(Parser):
             raise BodyRejected(400, f"The body is not valid JSON: {error}.") from None
         # The database cannot store NUL or a lone surrogate, and JSON can only spell them as
         # \u escapes: look through the strings only when the body has one.
-        if b"\\u" in request.body and not _storable(data):
+        if b"\\u" in request.body and not storable(data):
             raise BodyRejected(
                 400,
                 "Text in the body contains a NUL character (\\u0000) or a lone surrogate "
                 "(\\ud800-\\udfff); remove it.",
             )
         return data
-
-
-def _storable(value: Any) -> bool:
-    if isinstance(value, str):
-        if "\x00" in value:
-            return False
-        try:
-            value.encode()
-        except UnicodeEncodeError:
-            return False
-        return True
-    if isinstance(value, dict):
-        return all(_storable(k) and _storable(v) for k, v in value.items())
-    if isinstance(value, list):
-        return all(_storable(v) for v in value)
-    return True
 
 
 def _client_loc(loc: tuple | list) -> list:

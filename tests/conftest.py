@@ -3,7 +3,7 @@ import os
 import pytest
 from django.contrib.auth.models import Group, Permission
 
-from .factories import make_project, make_team, make_user
+from .factories import add_criterion, make_project, make_team, make_user
 
 # Browser fixtures (one Chromium per session) are shared by every folder that drives a page.
 pytest_plugins = ["tests.browser_fixtures"]
@@ -92,3 +92,18 @@ def tasks_run_in_process():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def recall(project, owner):
+    return add_criterion(
+        project,
+        owner,
+        name="Recall",
+        kind="model",
+        metric="recall@10",
+        unit="",
+        baseline=0.4,
+        target=0.6,
+        direction="higher",
+    )

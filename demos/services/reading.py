@@ -16,6 +16,8 @@ from typing import Any
 import pandas as pd
 from django.conf import settings
 
+from plumbing.text import storable
+
 ROWS_LISTED = 10  # how many row numbers a problem lists before summarising
 QUOTED = 40  # how many characters of a bad value or column name a message quotes
 # Text in one field of a CSV file; a longer one is refused by csv (its field_size_limit, 131,072).
@@ -275,29 +277,13 @@ def _json_objects(path: Path) -> Iterator[tuple[int, dict]]:
                     'line must be one JSON object, e.g. {"id": "t1", "score": 0.9}.',
                     rows=[number],
                 )
-            if b"\\u" in line and not _storable(value):
+            if b"\\u" in line and not storable(value):
                 raise _refuse(
                     f"Line {number} has text with a NUL character (\\u0000) or a lone "
                     "surrogate (\\ud800-\\udfff); remove it.",
                     rows=[number],
                 )
             yield number, value
-
-
-def _storable(value: Any) -> bool:
-    if isinstance(value, str):
-        if "\x00" in value:
-            return False
-        try:
-            value.encode()
-        except UnicodeEncodeError:
-            return False
-        return True
-    if isinstance(value, dict):
-        return all(_storable(k) and _storable(v) for k, v in value.items())
-    if isinstance(value, list):
-        return all(_storable(v) for v in value)
-    return True
 
 
 _ABSENT = object()

@@ -66,21 +66,6 @@ def anonymous_api():
 
 
 @pytest.fixture
-def recall(project, owner):
-    return add_criterion(
-        project,
-        owner,
-        name="Recall",
-        kind="model",
-        metric="recall@10",
-        unit="",
-        baseline=0.4,
-        target=0.6,
-        direction="higher",
-    )
-
-
-@pytest.fixture
 def minutes(project, owner):
     return add_criterion(
         project,

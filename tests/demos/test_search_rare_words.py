@@ -1,9 +1,9 @@
 """PostgreSQL reads a rare word's few matches by id and walks the score order for a common one
-(demos/search.py: RARE_ROWS): both ways give the same answers."""
+(demos/selectors/search.py: RARE_ROWS): both ways give the same answers."""
 
 import pytest
 
-from demos import search
+from demos.selectors import search
 
 from .search_checks import EXPECTED, run
 

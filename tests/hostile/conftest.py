@@ -3,7 +3,6 @@ import pytest
 from api.services import api_token_create
 from demos.services import demo_create
 from tests.api.conftest import ApiClient
-from tests.factories import add_criterion
 
 
 @pytest.fixture
@@ -25,21 +24,6 @@ def media_in_tmp(settings, tmp_path):
 @pytest.fixture
 def demo(project, owner):
     return demo_create(project=project, title="Which tickets are urgent?", by=owner)
-
-
-@pytest.fixture
-def recall(project, owner):
-    return add_criterion(
-        project,
-        owner,
-        name="Recall",
-        kind="model",
-        metric="recall@10",
-        unit="",
-        baseline=0.4,
-        target=0.6,
-        direction="higher",
-    )
 
 
 @pytest.fixture
