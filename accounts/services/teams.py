@@ -21,16 +21,11 @@ from django.utils import timezone
 
 from accounts.models import Membership, Notification, NotificationKind, Role, Team, User
 from accounts.services.notifications import notify_each
+from plumbing.revisions import delete_revision, save_revision
 
 
 class TeamChangeRefused(Exception):
     """The change would break a rule of the team; the message says which, for the person."""
-
-
-def _stamp(membership: Membership, *, by: User | None, at: datetime) -> None:
-    """What the history row records: who made the change, and when."""
-    membership._history_user = by  # type: ignore[attr-defined]  # read by simple-history
-    membership._history_date = at  # type: ignore[attr-defined]
 
 
 def _locked(membership: Membership) -> tuple[Membership | None, list[int]]:
@@ -53,10 +48,9 @@ def membership_add(
         if Membership.objects.filter(team=team, user=user).exists():
             raise TeamChangeRefused(f"{user.display_name} is already in {team.name}.")
         membership = Membership(team=team, user=user, role=role)
-        _stamp(membership, by=by, at=at)
         try:
             with transaction.atomic():  # added by someone else a moment ago: the same answer
-                membership.save()
+                save_revision(membership, by=by, at=at)
         except IntegrityError:
             raise TeamChangeRefused(f"{user.display_name} is already in {team.name}.") from None
         who = by.display_name if by is not None else "Someone"
@@ -113,8 +107,7 @@ def membership_change_role(
                 " Make someone else an owner first."
             )
         current.role = role
-        _stamp(current, by=by, at=at)
-        current.save(update_fields=["role"])
+        save_revision(current, by=by, at=at)
     membership.role = role
     return current
 
@@ -135,5 +128,4 @@ def membership_remove(
                 ("You are" if leaving else f"{membership.user.display_name} is")
                 + " the team's only owner, and a team needs one. Make someone else an owner first."
             )
-        _stamp(current, by=by, at=at)
-        current.delete()
+        delete_revision(current, by=by, at=at)

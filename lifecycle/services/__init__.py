@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import Team, User
+from plumbing.revisions import save_revision
 
 from ..models import (
     Charter,
@@ -29,7 +30,6 @@ from ..models import (
     WatchedSeries,
 )
 from .derived import refresh
-from .revisions import save_revision
 
 Document = TypeVar("Document", bound=VersionedDocument)
 

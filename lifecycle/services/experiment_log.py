@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from plumbing.bulk import insert_rows
+from plumbing.revisions import save_revision
 
 from ..models import (
     Experiment,
@@ -27,7 +28,6 @@ from ..models import (
 )
 from . import document_save
 from .derived import refresh
-from .revisions import save_revision
 
 MAX_READINGS_PER_CALL = 1000
 

@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Notification, NotificationKind, User
 from accounts.services.notifications import notify_each
+from plumbing.revisions import save_revision
 
 from ..access import EDITOR_ROLES
 from ..health import AT_RISK, OFF_TRACK
@@ -56,7 +57,6 @@ from ..selectors.monitoring import (
 )
 from . import EditConflict, document_save
 from .derived import refresh
-from .revisions import save_revision
 
 if TYPE_CHECKING:
     from ..selectors.monitoring import SeriesWithLatest

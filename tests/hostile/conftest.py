@@ -1,29 +1,7 @@
 import pytest
 
-from api.services import api_token_create
-from demos.services import demo_create
-from tests.api.conftest import ApiClient
-
-
-@pytest.fixture
-def api_as(db):
-    """`api_as(user)`: an ApiClient with a new token of `user`."""
-
-    def make(user) -> ApiClient:
-        _, secret = api_token_create(user=user, name="tests")
-        return ApiClient(secret)
-
-    return make
-
-
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def demo(project, owner):
-    return demo_create(project=project, title="Which tickets are urgent?", by=owner)
+# The API's client, token and demo fixtures, as the API's own tests use them.
+from tests.api.conftest import api_as, demo, media_in_tmp  # noqa: F401
 
 
 @pytest.fixture

@@ -41,7 +41,6 @@ NOT_PROJECT_FACTS = {
     "lifecycle.services.derived": "the mechanism: refresh and its chores",
     "lifecycle.services.summary": "the summary's own computation, called by refresh",
     "lifecycle.services.rollups": "the rollups' own computation, called by refresh's chore",
-    "lifecycle.services.revisions": "a save with its author, called by the services listed here",
     "lifecycle.services.digests": "emails and snapshots about projects, not project facts",
     "lifecycle.services.reminders": "notifications and emails, not project facts",
     "lifecycle.services.overdue": "emails, and a mark that the owner was told",

@@ -1,13 +1,15 @@
-"""Saving a row as a revision: who made it and when (django-simple-history reads both)."""
+"""Saving or deleting a row as a revision: who made it and when (django-simple-history reads both
+from the instance). Used by every app whose models keep a history."""
 
 import datetime
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Model
 
-from accounts.models import User
 
-
-def save_revision(instance: Model, *, by: User | None, at: datetime.datetime | None = None) -> None:
+def save_revision(
+    instance: Model, *, by: AbstractBaseUser | None, at: datetime.datetime | None = None
+) -> None:
     """Save `instance`, with `by` as the author of the revision it records.
 
     `at` dates the write (default: now), for data written after the fact such as the demo
@@ -27,3 +29,14 @@ def save_revision(instance: Model, *, by: User | None, at: datetime.datetime | N
     if hasattr(instance, "updated_at"):
         type(instance)._base_manager.filter(pk=instance.pk).update(updated_at=at)
         instance.updated_at = at
+
+
+def delete_revision(
+    instance: Model, *, by: AbstractBaseUser | None, at: datetime.datetime | None = None
+) -> None:
+    """Delete `instance`, with `by` as the author of the deletion its history records, dated
+    `at` (default: now)."""
+    instance._history_user = by  # type: ignore[attr-defined]
+    if at is not None:
+        instance._history_date = at  # type: ignore[attr-defined]
+    instance.delete()
