@@ -18,6 +18,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts.access import team_for_owner, team_for_reader
 from accounts.forms import MemberAddForm, RoleForm
 from accounts.models import Membership, Role
+from accounts.requests import SignedInRequest
 from accounts.selectors.teams import team_changes, team_members, teams_of
 from accounts.services.teams import (
     TeamChangeRefused,
@@ -31,11 +32,13 @@ PAGE = "accounts/team_detail.html"
 
 @require_GET
 @login_required
-def team_list(request):
+def team_list(request: SignedInRequest):
     return TemplateResponse(request, "accounts/team_list.html", {"teams": teams_of(request.user)})
 
 
-def _team_response(request, access, *, form=None, notice="", problem="", status=200):
+def _team_response(
+    request: SignedInRequest, access, *, form=None, notice="", problem="", status=200
+):
     """The team page, or only its members section for htmx."""
     template = PAGE + "#members" if request.htmx else PAGE
     members = list(team_members(access.team))
@@ -53,7 +56,7 @@ def _team_response(request, access, *, form=None, notice="", problem="", status=
     return TemplateResponse(request, template, context, status=status)
 
 
-def _done(request, access, text: str):
+def _done(request: SignedInRequest, access, text: str):
     """After a change: the members section in place (htmx), or the page again with a message."""
     if request.htmx:
         return _team_response(request, access, notice=text)
@@ -63,13 +66,13 @@ def _done(request, access, text: str):
 
 @require_GET
 @login_required
-def team_detail(request, team: str):
+def team_detail(request: SignedInRequest, team: str):
     return _team_response(request, team_for_reader(request.user, team))
 
 
 @require_POST
 @login_required
-def member_add(request, team: str):
+def member_add(request: SignedInRequest, team: str):
     access = team_for_owner(request.user, team)
     form = MemberAddForm(request.POST, team=access.team)
     if not form.is_valid() or form.user is None:
@@ -90,7 +93,7 @@ def _membership(access, pk: int) -> Membership:
 
 @require_POST
 @login_required
-def member_role(request, team: str, pk: int):
+def member_role(request: SignedInRequest, team: str, pk: int):
     access = team_for_owner(request.user, team)
     membership = _membership(access, pk)
     form = RoleForm(request.POST)
@@ -112,7 +115,7 @@ def member_role(request, team: str, pk: int):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def member_remove(request, team: str, pk: int):
+def member_remove(request: SignedInRequest, team: str, pk: int):
     """GET asks to confirm (a page of its own, or the member's row for htmx); POST removes."""
     access = team_for_owner(request.user, team)
     membership = _membership(access, pk)
@@ -131,7 +134,7 @@ def member_remove(request, team: str, pk: int):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def team_leave(request, team: str):
+def team_leave(request: SignedInRequest, team: str):
     """A member takes themselves out of the team: GET asks to confirm, POST leaves."""
     access = team_for_reader(request.user, team)
     membership = get_object_or_404(
@@ -146,7 +149,7 @@ def team_leave(request, team: str):
     return _left(request, access)
 
 
-def _confirm(request, access, membership):
+def _confirm(request: SignedInRequest, access, membership):
     """The question before a removal; for the team's last owner, why it cannot be done."""
     last_owner = (
         membership.role == Role.OWNER
@@ -162,7 +165,7 @@ def _confirm(request, access, membership):
     return TemplateResponse(request, template, context)
 
 
-def _left(request, access):
+def _left(request: SignedInRequest, access):
     messages.success(request, f"You left {access.team.name}.")
     if request.htmx:  # the members section is no longer theirs to see: the list of their teams
         return HttpResponseClientRedirect(reverse("teams:list"))
