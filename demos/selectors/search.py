@@ -52,7 +52,8 @@ def matching(examples: QuerySet, dataset_id: int, columns: list[str], text: str)
             output_field=BooleanField(),
         )
         hits = examples.filter(condition)
-        few = list(hits.values_list("pk", flat=True)[: RARE_ROWS + 1])
+        # In no order: the model's default one (dataset, row) would sort every match first.
+        few = list(hits.order_by().values_list("pk", flat=True)[: RARE_ROWS + 1])
         if len(few) <= RARE_ROWS:
             return examples.filter(pk__in=few)
         return hits
