@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from api.models import ApiToken
 from api.services import api_token_create
 from lifecycle.models import DigestSubscriber
+from tests.journeys.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 
@@ -37,7 +38,7 @@ def test_an_htmx_action_shows_the_loading_bar_until_its_answer_comes(login, open
     login(owner)
     open_page(reverse("accounts:profile"))
     held = []
-    page.route("**/accounts/profile/tokens/", held.append)  # the answer waits until we say
+    page.route("**/accounts/profile/tokens/", lambda route: held.append(route))  # held back
     bar = page.locator(".loading-bar")
     tokens = page.locator("#tokens")
     field = tokens.get_by_label("Name")
@@ -50,6 +51,8 @@ def test_an_htmx_action_shows_the_loading_bar_until_its_answer_comes(login, open
     expect(bar).to_have_attribute("aria-label", "Loading")
     expect(tokens).to_have_attribute("aria-busy", "true")
     expect(button).to_be_disabled()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "loading-profile-desktop.png")  # for people to judge
     # A second try while the first is in flight sends nothing: its button is disabled.
     field.press("Enter")
     assert len(held) == 1 and not ApiToken.objects.exists()
@@ -70,7 +73,7 @@ def test_the_loading_bar_stands_still_for_people_who_ask_for_less_motion(
     login(owner)
     open_page(reverse("accounts:profile"))
     held = []
-    page.route("**/accounts/profile/tokens/", held.append)
+    page.route("**/accounts/profile/tokens/", lambda route: held.append(route))
     page.locator("#tokens").get_by_label("Name").fill("notebook")
     page.get_by_role("button", name="Create token").click()
     bar = page.locator(".loading-bar")
