@@ -66,6 +66,7 @@ def test_the_error_pages_look_right_and_pass_axe(
         ),
         "400": (None, "/tests/suspicious/", 400, "Waypoint could not understand that request"),
         "500": (None, "/tests/explode/", 500, "Something went wrong on our side"),
+        "403-refused-form": (owner, "/tests/refused-form/", 403, "Your form could not be sent"),
     }
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     problems = []
