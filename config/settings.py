@@ -228,6 +228,8 @@ CSRF_COOKIE_HTTPONLY = True
 # into the app, never with a cross-site POST, image or frame.
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# A refused form says what happened and what to do, in the app's own page (config/errors.py).
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 
 # A strict CSP: only our own static files run; no inline script or style.
 CONTENT_SECURITY_POLICY = {

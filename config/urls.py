@@ -16,3 +16,7 @@ urlpatterns = [
     path("", include("demos.urls")),
     path("", include("lifecycle.urls")),
 ]
+
+# Friendly error pages (config/errors.py); 400 and 500 are Django's, from 400.html and 500.html.
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.page_not_found"
