@@ -21,7 +21,9 @@ from ..scales import CONFIDENCE_WORDS, Band, band_expression, band_filter
 from ..scales import bands_from_json as _bands_from_json
 from .search import matching
 
-PER_PAGE = 24
+# The stakeholder page shows a few examples at a time: on a phone one page is a short column
+# that ends in clear Previous and Next buttons, not an endless one (two rows of three on a laptop).
+PER_PAGE = 6
 CHANGED_PER_PAGE = 20
 CACHE_SECONDS = None  # immutable inputs: keep until evicted
 MAX_SEARCH = 100
