@@ -149,9 +149,7 @@ class UploadForm(forms.Form):
     def _live_choices(self) -> list[tuple[str, str]]:
         names = live.reference_candidates(self.demo).values_list("model_version", flat=True)
         # Short: the whole text shows in the field on a phone (the help text says the rest).
-        return [("", "None: a new model version")] + [
-            (name, name) for name in names
-        ]
+        return [("", "None: a new model version")] + [(name, name) for name in names]
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]

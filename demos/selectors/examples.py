@@ -159,6 +159,13 @@ def ready_datasets(demo: Demo) -> list[Dataset]:
     )
 
 
+def shown_by_default(datasets: list[Dataset]) -> Dataset | None:
+    """The version stakeholders see when they open the demo, and the one the team page reports
+    on: the newest model version that is not live traffic (live traffic only when nothing else
+    is ready). `datasets` newest first, as ready_datasets gives them."""
+    return next((d for d in datasets if d.live_of_id is None), datasets[0] if datasets else None)
+
+
 # Displaying an example ------------------------------------------------------------------------
 
 

@@ -35,6 +35,7 @@ from ..selectors.examples import (
     judgements,
     label_set,
     ready_datasets,
+    shown_by_default,
     shown_fields,
 )
 
@@ -89,7 +90,7 @@ def stakeholder_context(request, demo: Demo, *, link=None, page_path: str, feedb
     datasets = ready_datasets(demo)
     wanted = int_or_none(request.GET.get("v"))
     # By default the newest model version; live traffic is only shown when asked for (?v=).
-    default = next((d for d in datasets if d.live_of_id is None), datasets[0] if datasets else None)
+    default = shown_by_default(datasets)
     dataset = next((d for d in datasets if d.pk == wanted), default)
     context = {
         "demo": demo,

@@ -121,7 +121,7 @@ def test_a_page_shows_a_few_examples_however_many_there_are(client, demo, link):
     assert 5 <= PER_PAGE <= 10
     assert html.count('class="example-card"') == PER_PAGE
     assert f"Page 1 of {300 // PER_PAGE}" in html
-    assert f"1 to {PER_PAGE} of 300" in html
+    assert f"showing 1 to {PER_PAGE}" in html
 
 
 def test_turning_pages_keeps_the_label_and_the_search(client, demo, link):
