@@ -111,7 +111,8 @@ def project_section(request: HtmxHttpRequest, slug, section):
 @login_required
 def project_history_view(request, slug):
     access = get_project_for_reader(request.user, slug)
-    page = Paginator(project_history(access.project), HISTORY_PER_PAGE).get_page(request.GET.get("page"))
+    history = Paginator(project_history(access.project), HISTORY_PER_PAGE)
+    page = history.get_page(request.GET.get("page"))
     return TemplateResponse(
         request,
         "lifecycle/project_history.html",
