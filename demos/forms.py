@@ -134,8 +134,7 @@ class UploadForm(forms.Form):
         widget=forms.Select,
         help_text="For scores from production only: choose the model version that produced "
         "them. The upload is then marked as that version's live traffic, and “Live traffic” on "
-        "this page shows whether its scores have drifted. For a new model version, keep “Not "
-        "live traffic”.",
+        "this page shows whether its scores have drifted. For a new model version, keep “None”.",
     )
 
     def __init__(self, *args, demo: Demo, **kwargs):
@@ -149,9 +148,8 @@ class UploadForm(forms.Form):
     @cached_property
     def _live_choices(self) -> list[tuple[str, str]]:
         names = live.reference_candidates(self.demo).values_list("model_version", flat=True)
-        return [("", "Not live traffic (a model version of its own)")] + [
-            (name, name) for name in names
-        ]
+        # Short: the whole text shows in the field on a phone (the help text says the rest).
+        return [("", "None: a new model version")] + [(name, name) for name in names]
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]

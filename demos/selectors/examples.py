@@ -21,7 +21,9 @@ from ..scales import CONFIDENCE_WORDS, Band, band_expression, band_filter
 from ..scales import bands_from_json as _bands_from_json
 from .search import matching
 
-PER_PAGE = 24
+# The stakeholder page shows a few examples at a time: on a phone one page is a short column
+# that ends in clear Previous and Next buttons, not an endless one (two rows of three on a laptop).
+PER_PAGE = 6
 CHANGED_PER_PAGE = 20
 CACHE_SECONDS = None  # immutable inputs: keep until evicted
 MAX_SEARCH = 100
@@ -155,6 +157,13 @@ def ready_datasets(demo: Demo) -> list[Dataset]:
         .select_related("scale", "created_by")
         .order_by("-created_at")
     )
+
+
+def shown_by_default(datasets: list[Dataset]) -> Dataset | None:
+    """The version stakeholders see when they open the demo, and the one the team page reports
+    on: the newest model version that is not live traffic (live traffic only when nothing else
+    is ready). `datasets` newest first, as ready_datasets gives them."""
+    return next((d for d in datasets if d.live_of_id is None), datasets[0] if datasets else None)
 
 
 # Displaying an example ------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from ..selectors.examples import (
     compare,
     dataset_bands,
     ready_datasets,
+    shown_by_default,
     shown_fields,
 )
 
@@ -46,8 +47,13 @@ def compare_versions(request, slug, demo_id):
     demo = access.demo
     datasets = ready_datasets(demo)
     by_id: dict[int | None, Dataset] = {dataset.pk: dataset for dataset in datasets}
-    after = by_id.get(int_or_none(request.GET.get("b"))) or (datasets[0] if datasets else None)
-    default_before = next((d for d in datasets if d != after), None)
+    # By default the version stakeholders see against the model version before it: live traffic
+    # is compared only when asked for.
+    after = by_id.get(int_or_none(request.GET.get("b"))) or shown_by_default(datasets)
+    others = [d for d in datasets if d != after]
+    default_before = next(
+        (d for d in others if d.live_of_id is None), others[0] if others else None
+    )
     before = by_id.get(int_or_none(request.GET.get("a"))) or default_before
     context = {
         "demo": demo,

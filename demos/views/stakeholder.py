@@ -27,6 +27,7 @@ from ..forms import FeedbackForm
 from ..models import Demo, Example, Feedback
 from ..pages import int_or_none
 from ..selectors.examples import (
+    PER_PAGE,
     ExamplePage,
     Shown,
     demo_kind_words,
@@ -34,6 +35,7 @@ from ..selectors.examples import (
     judgements,
     label_set,
     ready_datasets,
+    shown_by_default,
     shown_fields,
 )
 
@@ -60,12 +62,35 @@ def _query(params: dict) -> str:
     return "?" + urlencode(kept) if kept else "?"
 
 
+@dataclass
+class Position:
+    """Where a page of examples is, for people: page 3 of 12, examples 13 to 18 of 70."""
+
+    number: int
+    pages: int | None  # unknown while searching (matches are not counted)
+    first: int
+    last: int
+    total: int | None
+
+
+def _position(request, page: ExamplePage, *, total: int | None) -> Position:
+    """The page number rides along in the address (`p`) for showing only: the examples of a
+    page are chosen by the keyset cursor, so a wrong number can only mislabel the page."""
+    number = int_or_none(request.GET.get("p")) or 1
+    if not page.has_previous:
+        number = 1
+    pages = max(1, -(-total // PER_PAGE)) if total is not None else None
+    number = max(1, min(number, pages or number))
+    first = (number - 1) * PER_PAGE + 1
+    return Position(number, pages, first, first + len(page.examples) - 1, total)
+
+
 def stakeholder_context(request, demo: Demo, *, link=None, page_path: str, feedback_url) -> dict:
     """Everything the stakeholder page shows, in a fixed number of queries however many rows."""
     datasets = ready_datasets(demo)
     wanted = int_or_none(request.GET.get("v"))
     # By default the newest model version; live traffic is only shown when asked for (?v=).
-    default = next((d for d in datasets if d.live_of_id is None), datasets[0] if datasets else None)
+    default = shown_by_default(datasets)
     dataset = next((d for d in datasets if d.pk == wanted), default)
     context = {
         "demo": demo,
@@ -91,10 +116,14 @@ def stakeholder_context(request, demo: Demo, *, link=None, page_path: str, feedb
     user = None if link else request.user
     marks = judgements(page.examples, link=link, user=user)
     state = {"v": version, "label": chosen.key if chosen else None, "q": search}
+    total = None if search else chosen.count if chosen else labels.total
+    position = _position(request, page, total=total)
     here = dict(state)
     for key in ("after", "before"):
         if request.GET.get(key):
             here[key] = request.GET[key]
+    if position.number > 1:
+        here["p"] = position.number
     cards = []
     for example in page.examples:
         band = labels.band_of(example.score)
@@ -131,9 +160,16 @@ def stakeholder_context(request, demo: Demo, *, link=None, page_path: str, feedb
             (label, page_path + _query({**state, "label": label.key})) for label in labels.labels
         ],
         version_links=[(d, page_path + _query({"v": d.pk})) for d in datasets],
-        next_url=page_path + _query({**state, "after": page.last_id}) if page.has_next else "",
+        position=position,
+        next_url=(
+            page_path + _query({**state, "after": page.last_id, "p": position.number + 1})
+            if page.has_next
+            else ""
+        ),
         previous_url=(
-            page_path + _query({**state, "before": page.first_id}) if page.has_previous else ""
+            page_path + _query({**state, "before": page.first_id, "p": max(position.number - 1, 1)})
+            if page.has_previous
+            else ""
         ),
         first_url=page_path + _query(state) if page.has_previous else "",
     )

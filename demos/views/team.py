@@ -42,6 +42,7 @@ from ..selectors.examples import (
     label_set,
     ready_datasets,
     recent_feedback,
+    shown_by_default,
 )
 from ..services import live
 from ..services.uploads import save_upload
@@ -55,7 +56,8 @@ RECENT_JOBS = 5
 
 def scale_preview(demo, kind: str, rows: list[dict], datasets) -> dict:
     """The editor's rows, checked, with how many examples of the latest dataset each band gets."""
-    sample = next((d for d in datasets if not d.is_multiclass), None)
+    scored = [d for d in datasets if not d.is_multiclass]
+    sample = shown_by_default(scored)
     preview = {"kind": kind, "rows": _numbered(rows), "error": "", "bars": [], "dataset": sample}
     try:
         bands = validate_bands(rows)
@@ -82,7 +84,7 @@ def _numbered(rows: list[dict]) -> list[dict]:
 def demo_page_context(request, access: DemoAccess, **extra) -> dict:
     demo = access.demo
     datasets = ready_datasets(demo)
-    latest = datasets[0] if datasets else None
+    latest = shown_by_default(datasets)  # what stakeholders see: never live traffic if avoidable
     context = {
         "demo": demo,
         "project": demo.project,
@@ -226,7 +228,8 @@ def project_demos_card(request: SignedInRequest, slug):
         return redirect("demos:demo_list", slug=slug)
     demos = list(access.project.demos.all()[:4])
     for demo in demos:  # the card's template reads these four on each demo
-        latest = demo.datasets.filter(ready=True).select_related("scale").first()
+        ready = demo.datasets.filter(ready=True).select_related("scale")
+        latest = ready.filter(live_of__isnull=True).first() or ready.first()
         demo.latest = latest  # type: ignore[attr-defined]
         if latest:
             rows = services.agreement_by_band(latest, dataset_bands(latest))

@@ -12,7 +12,8 @@ from django.utils import timezone
 from ..models import Direction, Experiment, Project, Reading, SuccessCriterion, Timebox
 from ..weeks import week_label, week_start
 
-WEEKS_PER_PAGE = 12
+# Six weeks a page: on a phone a week is a screen or more, and a longer page is an endless column.
+WEEKS_PER_PAGE = 6
 
 
 @dataclasses.dataclass

@@ -14,7 +14,9 @@ from plumbing.charts import ACCENT, GRID, OK, VALIDATE, base_layout
 from ..models import Project, ProjectStatus, Stage, StageKind, StopReason
 from .charts import Chart
 
-STOP_COLOURS = ["#b63d0c", "#c9801a", "#6b4fbb", "#2856c7", "#1b7046", "#5f6b7c", "#9aa3b2"]
+# Reasons to stop, in warm tones and greys: green means on track and blue is the accent on every
+# other page, and the stage colours name stages, so none of them names a reason here.
+STOP_COLOURS = ["#7a2e0e", "#b54708", "#e07a10", "#c4a15a", "#344054", "#667085", "#a9b1bf"]
 
 
 def outcomes(projects: QuerySet[Project]) -> dict[str, Any]:

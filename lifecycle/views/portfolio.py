@@ -107,6 +107,8 @@ def board(request: SignedInRequest):
         "health_counts": portfolio.health_counts(by_health),
         "csv_query": _query(form, view="", page=""),
         "is_manager": request.user.is_portfolio_manager,
+        # An empty board says why: the filters, or no project to see at all.
+        "filtered": bool(_query(form, view="", sort="", page="")),
     }
     if view == "table":
         paginator = Paginator(

@@ -77,6 +77,9 @@ def project_detail(request, slug):
     return TemplateResponse(request, "lifecycle/project_detail.html", project_page_context(access))
 
 
+# An entry with its diff is a screen on a phone: twenty a page, not an endless column.
+HISTORY_PER_PAGE = 20
+
 SECTION_PARTIALS = {
     "details": "details",
     "charter": "charter",
@@ -108,7 +111,8 @@ def project_section(request: HtmxHttpRequest, slug, section):
 @login_required
 def project_history_view(request, slug):
     access = get_project_for_reader(request.user, slug)
-    page = Paginator(project_history(access.project), 40).get_page(request.GET.get("page"))
+    history = Paginator(project_history(access.project), HISTORY_PER_PAGE)
+    page = history.get_page(request.GET.get("page"))
     return TemplateResponse(
         request,
         "lifecycle/project_history.html",

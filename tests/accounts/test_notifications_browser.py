@@ -64,7 +64,7 @@ def test_the_bell_leads_to_the_list_where_things_are_marked_read(
     if folder := os.environ.get("NOTIFICATION_SCREENSHOTS"):
         page.screenshot(path=f"{folder}/notifications-{viewport}.png", full_page=True)
 
-    page.get_by_role("button", name=f"Mark “No weekly log yet for {project.name}” read").click()
+    page.get_by_role("button", name=f"Mark read: “No weekly log yet for {project.name}”").click()
     page.get_by_role("link", name="Notifications: 2 unread").wait_for()  # the bell follows
     assert unread_count(owner) == 2
     page.get_by_role("button", name="Mark all read").click()

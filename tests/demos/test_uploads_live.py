@@ -186,7 +186,7 @@ def test_the_upload_form_offers_the_versions_that_can_serve_live_traffic(client,
     select = html[html.index('<select name="live_of"') :]
     select = select[: select.index("</select>")]
     assert re.findall(r'<option value="([^"]*)"', select) == ["", "v4", "v3"]
-    assert "Not live traffic (a model version of its own)" in select
+    assert "None: a new model version" in select
     assert "For scores from production only: choose the model version that produced" in html
 
 

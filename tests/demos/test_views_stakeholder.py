@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from demos.models import Feedback
+from demos.selectors.examples import PER_PAGE
 from demos.services import demo_create, share_link_create, share_link_revoke
 from tests.factories import make_dataset
 
@@ -106,9 +107,62 @@ def test_pages_follow_the_scores_down(client, demo, link):
     assert [c.example.external_id for c in first["cards"]][:2] == ["t1", "t2"]
     assert first["next_url"] and not first["previous_url"]
     second = client.get(first["next_url"]).context
-    assert second["cards"][0].example.external_id == "t25"
+    assert second["cards"][0].example.external_id == f"t{PER_PAGE + 1}"
     back = client.get(second["previous_url"]).context
-    assert [c.example.external_id for c in back["cards"]] == [f"t{i}" for i in range(1, 25)]
+    assert [c.example.external_id for c in back["cards"]] == [
+        f"t{i}" for i in range(1, PER_PAGE + 1)
+    ]
+
+
+def test_a_page_shows_a_few_examples_however_many_there_are(client, demo, link):
+    """A phone shows one page at a time: a short column, not hundreds of cards."""
+    make_dataset(demo, [i / 300 for i in range(300)])
+    html = client.get(shared(link)).content.decode()
+    assert 5 <= PER_PAGE <= 10
+    assert html.count('class="example-card"') == PER_PAGE
+    assert f"Page 1 of {300 // PER_PAGE}" in html
+    assert f"showing 1 to {PER_PAGE}" in html
+
+
+def test_turning_pages_keeps_the_label_and_the_search(client, demo, link):
+    texts = [{"title": f"Ticket {i}", "text": "printer" if i % 2 else "login"} for i in range(40)]
+    make_dataset(demo, [0.99 - i / 1000 for i in range(40)], fields=texts)  # all Strong match
+    first = client.get(shared(link, label=0, q="printer"))
+    second = client.get(first.context["next_url"])
+    assert "label=0" in first.context["next_url"] and "q=printer" in first.context["next_url"]
+    titles = [card.shown.title for card in second.context["cards"]]
+    assert len(titles) == PER_PAGE
+    assert all(int(title.split()[1]) % 2 for title in titles)  # still only printer tickets
+    assert not set(titles) & {card.shown.title for card in first.context["cards"]}
+    html = second.content.decode()
+    assert "Page 2" in html
+    # Judging an example there comes back to the same page, filters and all.
+    assert 'name="next" value="' + second.context["here"].replace("&", "&amp;") in html
+    assert "label=0" in second.context["here"] and "p=2" in second.context["here"]
+
+
+def test_the_pager_turns_pages_in_place_and_without_javascript(client, demo, link):
+    make_dataset(demo, [i / 30 for i in range(30)])
+    first = client.get(shared(link)).context
+    html = client.get(first["next_url"]).content.decode()  # a plain link: no JavaScript needed
+    assert "Page 2 of 5" in html
+    assert 'rel="prev"' in html and 'rel="next"' in html
+    assert 'hx-swap="outerHTML show:#results:top"' in html
+    part = client.get(first["next_url"], headers={"HX-Request": "true", "HX-Target": "results"})
+    assert part.content.decode().lstrip().startswith('<div id="results"')
+    assert "Page 2 of 5" in part.content.decode()
+
+
+def test_a_deep_page_costs_no_more_queries_than_the_first(client, demo, link):
+    make_dataset(demo, [i / 600 for i in range(600)])
+    context = client.get(shared(link)).context
+    with CaptureQueriesContext(connection) as first:
+        client.get(shared(link))
+    for _ in range(20):
+        context = client.get(context["next_url"]).context
+    with CaptureQueriesContext(connection) as deep:
+        client.get(context["next_url"])
+    assert len(deep) <= len(first) + 1  # + the cursor's own row
 
 
 def test_query_count_stays_flat_as_rows_grow(client, demo, link, django_assert_max_num_queries):

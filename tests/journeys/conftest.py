@@ -61,6 +61,11 @@ class Journey:
         self.errors = errors
         self.contexts: list[BrowserContext] = []
         self.looked: list[str] = []
+        # Where look() writes, and how files are named there (the gallery has a folder of its own).
+        self.folder = SCREENSHOTS
+
+    def stem(self, what: str) -> str:
+        return "-".join(part for part in (self.name, what, self.viewport) if part)
 
     @property
     def is_phone(self) -> bool:
@@ -109,15 +114,16 @@ class Journey:
     def look(self, page: Page, what: str) -> None:
         """Screenshot the page as it is now, then check the page at its URL with axe-core: no
         serious or critical violation."""
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(
-            path=SCREENSHOTS / f"{self.name}-{what}-{self.viewport}.png", full_page=True
-        )
+        self.shoot(page, what)
         violations = self.axe(page, what)
         assert not violations, f"axe on {what} ({page.url}, {self.viewport}):\n" + "\n".join(
             violations
         )
         self.looked.append(what)
+
+    def shoot(self, page: Page, what: str) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=self.folder / f"{self.stem(what)}.png", full_page=True)
 
     def axe(self, page: Page, what: str) -> list[str]:
         # The app's CSP allows only its own scripts, so it would block axe-core: Playwright's
@@ -135,9 +141,7 @@ class Journey:
         self.contexts.remove(context)
         # Every violation, minor ones too, next to the screenshot: for people to read.
         report = [{k: v[k] for k in ("id", "impact", "help", "nodes")} for v in results]
-        (SCREENSHOTS / f"{self.name}-{what}-{self.viewport}.axe.json").write_text(
-            json.dumps(report, indent=1)
-        )
+        (self.folder / f"{self.stem(what)}.axe.json").write_text(json.dumps(report, indent=1))
         return [
             f"{v['impact']}: {v['id']} ({v['help']}) at "
             + "; ".join(" ".join(node["target"]) for node in v["nodes"][:5])

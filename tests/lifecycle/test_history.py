@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from lifecycle import services
 from lifecycle.selectors.history import project_history, text_diff
+from lifecycle.views.projects import HISTORY_PER_PAGE
 from tests.factories import add_criterion, add_risk
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +55,18 @@ def test_text_diff_escapes_html():
     diff = text_diff("<b>old</b>", "<b>new</b>")
     assert "<b>" not in diff
     assert "&lt;b&gt;" in diff
+
+
+def test_history_comes_a_page_at_a_time(client, project, owner):
+    for n in range(HISTORY_PER_PAGE + 5):
+        add_risk(project, owner, title=f"Risk {n}")
+    client.force_login(owner)
+    url = reverse("lifecycle:project_history", args=[project.slug])
+    first = client.get(url)
+    assert len(first.context["page"].object_list) == HISTORY_PER_PAGE <= 25
+    assert 'href="?page=2"' in first.content.decode()
+    second = client.get(url + "?page=2")
+    assert "“Risk 0”" in second.content.decode()  # the oldest change, on the last page
 
 
 def test_history_page_query_count_does_not_grow_with_entries(
