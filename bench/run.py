@@ -39,9 +39,9 @@ from .common import (
     manage,
     run_module,
 )
-from .sections import api, backup, demos, digests, drift, monitoring, peer, portfolio
+from .sections import api, backup, demos, digests, drift, monitoring, pages, peer, portfolio
 
-SECTIONS = [api, peer, portfolio, demos, drift, monitoring, digests, backup]
+SECTIONS = [api, peer, portfolio, demos, drift, monitoring, digests, backup, pages]
 RESULTS = common.ROOT / "bench" / "results"
 
 
@@ -97,7 +97,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-KEEP = {portfolio.CACHE.name, PG_DATA.name}  # kept between runs (see bench/README.md)
+# kept between runs (see bench/README.md)
+KEEP = {portfolio.CACHE.name, PG_DATA.name, pages.LIGHTHOUSE_DIR.name}
 
 
 def setup(args: argparse.Namespace) -> None:
