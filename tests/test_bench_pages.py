@@ -2,6 +2,7 @@
 how it judges paint and Lighthouse, and that the Lighthouse it installs is the pinned one."""
 
 import json
+import os
 import re
 
 from bench.sections import pages
@@ -108,3 +109,11 @@ def test_lighthouse_is_pinned_to_one_version_and_locked():
     lock = json.loads((pages.LIGHTHOUSE_SPEC / "package-lock.json").read_text())
     assert lock["packages"]["node_modules/lighthouse"]["version"] == pin
     assert lock["packages"][""]["dependencies"]["lighthouse"] == pin
+
+
+def test_the_browsers_cpu_is_not_counted_as_other_tenants():
+    host = {"wall_s": 10.0, "other_cpu_s": 12.0, "other_cpu_share": 0.6}
+    adjusted = pages.without_browser(host, 11.0)
+    assert adjusted["browser_cpu_s"] == 11.0
+    assert adjusted["other_cpu_s"] == 1.0
+    assert adjusted["other_cpu_share"] == round(1.0 / (10.0 * (os.cpu_count() or 1)), 3)
