@@ -117,3 +117,18 @@ def test_the_browsers_cpu_is_not_counted_as_other_tenants():
     assert adjusted["browser_cpu_s"] == 11.0
     assert adjusted["other_cpu_s"] == 1.0
     assert adjusted["other_cpu_share"] == round(1.0 / (10.0 * (os.cpu_count() or 1)), 3)
+
+
+def test_a_signed_in_page_that_lost_its_session_is_found_in_the_access_log(tmp_path):
+    log = tmp_path / "access.log"
+    log.write_text(
+        '127.0.0.1 - - [06/Dec/2026:07:25:04 +0000] "POST /accounts/login/ HTTP/1.1" 302 0\n'
+        '127.0.0.1 - - [06/Dec/2026:07:26:55 +0000] "GET /projects/p/demos/card/ HTTP/1.1" 302 0\n'
+        '127.0.0.1 - - [06/Dec/2026:07:26:55 +0000] "GET /accounts/login/?next=/projects/p/demos'
+        '/card/ HTTP/1.1" 200 3015\n'
+    )
+    lost = pages.login_redirects(log, "/accounts/login/")
+    assert len(lost) == 1
+    assert "next=/projects/p/demos/card/" in lost[0]
+    log.write_text(log.read_text().splitlines()[0] + "\n")  # the bench's own login only
+    assert pages.login_redirects(log, "/accounts/login/") == []

@@ -40,6 +40,7 @@ from ..common import (
     CpuMeter,
     Row,
     SectionResult,
+    Server,
     WaypointServer,
     free_port,
     log,
@@ -330,19 +331,55 @@ def lighthouse_scores(report: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def run_lighthouse(command: Path, url: str, cookie: str | None, out: Path) -> dict[str, Any]:
+class DebugChromium(Server):
+    """Chromium with its DevTools port open, for Lighthouse to audit signed-in pages in
+    (`lighthouse --port`): the session cookie goes into its cookie jar, so the page's own
+    requests (htmx fragments) carry it too. `--extra-headers` with a Cookie reaches the page's
+    document but not its fetches: the project page's htmx card was answered with the login page.
+    Started in its own session, stopped by PID like every server of the bench."""
+
+    name = "chromium"
+    ready_path = "/json/version"
+
+    def command(self) -> list[str]:
+        return [
+            CHROMIUM,
+            *CHROMIUM_ARGS,
+            f"--remote-debugging-port={self.port}",
+            f"--user-data-dir={self.workdir / 'profile'}",
+            "--no-first-run",
+            "about:blank",
+        ]
+
+    def start(self, timeout: float = 90.0) -> Server:
+        shutil.rmtree(self.workdir / "profile", ignore_errors=True)
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        return super().start(timeout)
+
+
+def login_redirects(access_log: Path, login_path: str) -> list[str]:
+    """Requests that the app sent to the login page (gunicorn's access log): a signed-in page,
+    or a fragment it fetched, that lost its session and would be measured as the login page."""
+    lines = access_log.read_text(errors="replace").splitlines()
+    return [line for line in lines if f"GET {login_path}?next=" in line]
+
+
+def run_lighthouse(command: Path, url: str, out: Path, *, port: int | None) -> dict[str, Any]:
+    """Lighthouse on `url`: in the signed-in Chromium on `port`, or (no port) in a Chromium it
+    launches itself, as an anonymous visitor."""
     args = [
         str(command),
         url,
         "--output=json",
         f"--output-path={out}",
         "--only-categories=" + ",".join(LIGHTHOUSE_CATEGORIES),
-        "--chrome-flags=" + " ".join(CHROMIUM_ARGS),
         "--max-wait-for-load=60000",
         "--quiet",
     ]
-    if cookie:
-        args.append("--extra-headers=" + json.dumps({"Cookie": f"{SESSION_COOKIE}={cookie}"}))
+    if port is None:
+        args.append("--chrome-flags=" + " ".join(CHROMIUM_ARGS))
+    else:
+        args += [f"--port={port}", "--disable-storage-reset"]  # keep the session cookie
     env = {**os.environ, "CHROME_PATH": CHROMIUM}
     t0 = time.perf_counter()
     process = subprocess.Popen(
@@ -364,6 +401,30 @@ def run_lighthouse(command: Path, url: str, cookie: str | None, out: Path) -> di
     result = lighthouse_scores(report)
     result["seconds"] = round(time.perf_counter() - t0, 1)
     return result
+
+
+def audit(
+    playwright, command: Path, base: str, paths: dict[str, str], cookie: str, port: int, workdir
+) -> dict[str, Any]:
+    """Lighthouse on each of LIGHTHOUSE_PAGES: the signed-in ones in a Chromium of the bench's
+    whose cookie jar holds the session, the others in a Chromium Lighthouse launches."""
+    scores: dict[str, Any] = {}
+    with DebugChromium(free_port(port + 300), workdir / "chromium") as chrome:
+        connected = playwright.chromium.connect_over_cdp(chrome.base_url)
+        connected.contexts[0].add_cookies([{"name": SESSION_COOKIE, "value": cookie, "url": base}])
+        connected.close()  # disconnects; the browser and its cookie jar stay
+        for key in LIGHTHOUSE_PAGES:
+            log(f"pages: lighthouse on {key}")
+            try:
+                scores[key] = run_lighthouse(
+                    command,
+                    base + paths[key],
+                    workdir / f"lighthouse-{key}.json",
+                    port=chrome.port if PAGES[key][1] else None,
+                )
+            except RuntimeError as e:
+                scores[key] = {"error": str(e)[-2000:]}
+    return scores
 
 
 # --------------------------------------------------------------------------- the run
@@ -443,27 +504,20 @@ def run(ctx: Context) -> SectionResult:
                     )
             paint["host"] = without_browser(meter.result, browser_cpu_s(servers) - browser0)
             figures["lcp"] = paint
-        finally:
             browser.close()
+
+            # -- Lighthouse
+            scores: dict[str, Any] = {}
+            if lighthouse is not None:
+                scores = audit(playwright, lighthouse, base, paths, cookie, ctx.port, workdir)
+        finally:
             playwright.stop()
 
-        # -- Lighthouse
-        scores: dict[str, Any] = {}
-        if lighthouse is not None:
-            for key in LIGHTHOUSE_PAGES:
-                cookie_here = cookie if PAGES[key][1] else None
-                log(f"pages: lighthouse on {key}")
-                try:
-                    scores[key] = run_lighthouse(
-                        lighthouse,
-                        base + paths[key],
-                        cookie_here,
-                        workdir / f"lighthouse-{key}.json",
-                    )
-                except RuntimeError as e:
-                    scores[key] = {"error": str(e)[-2000:]}
         figures["lighthouse"] = scores
         figures["server_log"] = server.log_counts()
+        lost = login_redirects(server.access_log, paths["login"])
+        if lost:
+            raise RuntimeError(f"a signed-in page lost its session: {lost[0]}")
 
     # -- the table
     for key, (label, _signed_in, charts) in PAGES.items():
