@@ -39,9 +39,9 @@ from .common import (
     manage,
     run_module,
 )
-from .sections import api, backup, demos, digests, drift, monitoring, peer, portfolio
+from .sections import api, backup, demos, digests, drift, monitoring, pages, peer, portfolio
 
-SECTIONS = [api, peer, portfolio, demos, drift, monitoring, digests, backup]
+SECTIONS = [api, peer, portfolio, demos, drift, monitoring, digests, backup, pages]
 RESULTS = common.ROOT / "bench" / "results"
 
 
@@ -78,6 +78,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--port", type=int, default=8001, help="first port tried for Waypoint")
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument(
+        "--pages-rows",
+        type=int,
+        default=1_000_000,
+        help="rows of the pages section's demo (the goal is stated at 1,000,000)",
+    )
+    ap.add_argument(
         "--quick", action="store_true", help="short phases, close mode only (a few minutes)"
     )
     args = ap.parse_args(argv)
@@ -97,7 +103,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-KEEP = {portfolio.CACHE.name, PG_DATA.name}  # kept between runs (see bench/README.md)
+# kept between runs (see bench/README.md)
+KEEP = {portfolio.CACHE.name, PG_DATA.name, pages.LIGHTHOUSE_DIR.name}
 
 
 def setup(args: argparse.Namespace) -> None:
