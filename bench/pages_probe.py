@@ -26,21 +26,12 @@ from demos.services import demo_create, share_link_create  # noqa: E402
 from demos.services.storing import insert_order, store_examples  # noqa: E402
 from lifecycle.access import readable_projects  # noqa: E402
 
+from .sections.demos import SUBJECTS, TOPICS  # noqa: E402  (the demos section's vocabulary)
+
 ROWS = 1_000_000
 SEED = 17
 OWNER = "dana"  # a demo team's owner: the demo is hers, as a team's demo would be
 READER = "manager"  # reads every project of every team (the board at 2,000 projects)
-SUBJECTS = ["Order", "Invoice", "Parcel", "Account", "Booking", "Ticket", "Payment", "Return"]
-TOPICS = [
-    "refund request",
-    "late delivery",
-    "address change",
-    "double charge",
-    "cancellation",
-    "login problem",
-    "damaged item",
-    "missing receipt",
-]
 
 
 def store_demo(project, owner: User, rows: int) -> tuple[int, int, float]:
