@@ -1,13 +1,29 @@
-"""Reads shared by the pages and the API: what a project's log says now."""
+"""Reads shared by the pages and the API: what a project's log says now, and the home page's
+projects with their health."""
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Max, OuterRef, Subquery
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Max, OuterRef, Subquery
 
-from ..models import Experiment, Project, Reading, SuccessCriterion, Timebox
+from accounts.models import User
+
+from ..access import readable_projects
+from ..health import Health, project_health
+from ..models import (
+    Experiment,
+    Project,
+    ProjectStatus,
+    Reading,
+    StageKind,
+    SuccessCriterion,
+    Timebox,
+    overdue_stages_q,
+)
 
 if TYPE_CHECKING:  # django-stubs' helpers, a development dependency
     from typing import TypedDict
@@ -46,4 +62,41 @@ def criteria_with_latest_reading(project: Project) -> list[CriterionWithLatest]:
             latest_value=Subquery(latest.values("value")[:1]),
             latest_at=Subquery(latest.values("at")[:1]),
         )
+    )
+
+
+@dataclass(frozen=True)
+class HomeCard:
+    """A project on the home page with its health: the board's rule (lifecycle.health) read from
+    its summary, so the two pages never disagree; None for a stopped project."""
+
+    project: Project
+    health: Health | None
+
+
+@dataclass(frozen=True)
+class Home:
+    columns: list[tuple[StageKind, list[HomeCard]]]
+    ended: list[HomeCard]
+    count: int
+
+
+def home_projects(user: User | AnonymousUser, today: datetime.date) -> Home:
+    """The projects of `user`'s teams (every project for a portfolio manager) by stage, the
+    shipped and stopped ones apart, each with its health. One query, however many projects."""
+    projects = (
+        readable_projects(user)
+        .select_related("team", "owner", "board_summary")
+        .annotate(overdue_stages=Count("stages", filter=overdue_stages_q(today, prefix="stages__")))
+        .order_by("name")
+    )
+    cards = [
+        HomeCard(project, project_health(project, getattr(project, "board_summary", None), today))
+        for project in projects
+    ]
+    active = [card for card in cards if card.project.status == ProjectStatus.ACTIVE]
+    return Home(
+        columns=[(kind, [c for c in active if c.project.stage == kind]) for kind in StageKind],
+        ended=[card for card in cards if card.project.status != ProjectStatus.ACTIVE],
+        count=len(cards),
     )

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -11,39 +10,26 @@ from django.views.decorators.http import require_GET, require_http_methods
 from plumbing.htmx import HtmxHttpRequest
 
 from .. import services
-from ..access import get_project_for_reader, readable_projects, teams_user_can_create_in
+from ..access import get_project_for_reader, teams_user_can_create_in
 from ..editing import project_page_context
 from ..forms import (
     ProjectCreateForm,
 )
-from ..models import (
-    ProjectStatus,
-    StageKind,
-    overdue_stages_q,
-)
 from ..selectors.history import project_history
+from ..selectors.projects import home_projects
 
 
 @require_GET
 @login_required
 def home(request):
-    today = timezone.localdate()
-    projects = (
-        readable_projects(request.user)
-        .select_related("team", "owner")
-        .annotate(overdue_stages=Count("stages", filter=overdue_stages_q(today, prefix="stages__")))
-        .order_by("name")
-    )
-    active = [p for p in projects if p.status == ProjectStatus.ACTIVE]
-    columns = [(kind, [p for p in active if p.stage == kind]) for kind in StageKind]
-    ended = [p for p in projects if p.status != ProjectStatus.ACTIVE]
+    home = home_projects(request.user, timezone.localdate())
     return TemplateResponse(
         request,
         "lifecycle/home.html",
         {
-            "columns": columns,
-            "ended": ended,
-            "project_count": len(projects),
+            "columns": home.columns,
+            "ended": home.ended,
+            "project_count": home.count,
             "is_manager": request.user.is_portfolio_manager,
         },
     )

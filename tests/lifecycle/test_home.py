@@ -55,3 +55,31 @@ def test_home_query_count_does_not_grow_with_projects(client, team, owner):
     for _ in range(10):
         make_project(team, owner)
     assert queries() == few
+
+
+def test_each_project_shows_the_boards_health_with_its_reasons(client, project, owner):
+    """The home page and the board read health by the same rule from the same summary: a
+    blocked project is off track on both, and says why."""
+    services.project_set_blocker(
+        project=project, text="Waiting for the CRM export", expected="", by=owner
+    )
+    client.force_login(owner)
+    home = client.get(reverse("lifecycle:home")).content.decode()
+    board = client.get(reverse("lifecycle:portfolio")).content.decode()
+    for page in (home, board):
+        assert 'class="health health-off_track"' in page
+        assert "Blocked: Waiting for the CRM export" in page
+
+
+def test_a_shipped_project_shows_its_live_health_and_a_stopped_one_none(client, team, owner):
+    shipped = make_project(team, owner, name="Live model")
+    stopped = make_project(team, owner, name="Dropped idea")
+    services.project_stop(project=stopped, by=owner, stop_reason="no_data", note="")
+    shipped.status = "shipped"
+    shipped.save(update_fields=["status"])
+    client.force_login(owner)
+    content = client.get(reverse("lifecycle:home")).content.decode()
+    assert "Live, with no open monitoring alerts" in content
+    stopped_card = content[content.index("Dropped idea") :]
+    stopped_card = stopped_card[: stopped_card.index("</article>")]
+    assert "health-" not in stopped_card
