@@ -12,7 +12,7 @@ way, the user's permissions read either way.
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Subquery
+from django.db.models import Model, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from .models import Membership, Role, Team
@@ -39,25 +39,41 @@ class TeamAccess:
         return self.role in Role.values
 
 
+def access_through_team(user, rows: QuerySet, team: str) -> tuple[Model, str, int] | None:
+    """The first of `rows` with `user`'s role and rank on the team it belongs to (the team's id
+    at the lookup path `team`: "pk" for teams, "team_id" for projects, "demo__project__team_id"
+    …), or None when there is no row or the user may not see it.
+
+    The role comes with the row, as a subquery, and a superuser's or manager's right is read
+    whether or not a row was found: a row of another team and no row at all cost the same
+    queries (nothing tells one from the other). The one copy of the rule: members by their
+    role, superusers as owners, portfolio managers as readers, nobody else."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    roles = Membership.objects.filter(team_id=OuterRef(team), user_id=user.pk).values("role")
+    found = rows.annotate(member_role=Subquery(roles[:1])).first()
+    role = found.member_role if found is not None else None
+    sees_all = role is None and (user.is_superuser or user.has_perm("accounts.view_all_projects"))
+    if found is None:
+        return None
+    if user.is_superuser:
+        return found, role or "admin", OWN
+    if role is not None:
+        return found, role, RANK_OF_ROLE[Role(role)]
+    if sees_all:
+        return found, "manager", READ
+    return None
+
+
 def team_access(user, slug: str) -> TeamAccess | None:
     """The user's access to the team `slug`, or None when they may not see it (or it does not
     exist: the same queries either way)."""
-    if not user.is_authenticated or not user.is_active:
+    found = access_through_team(user, Team.objects.filter(slug=slug), "pk")
+    if found is None:
         return None
-    roles = Membership.objects.filter(team_id=OuterRef("pk"), user_id=user.pk).values("role")
-    team = Team.objects.filter(slug=slug).annotate(member_role=Subquery(roles[:1])).first()
-    role = team.member_role if team is not None else None
-    # Read for a missing team too, so that its absence costs what a refusal costs.
-    sees_all = role is None and (user.is_superuser or user.has_perm("accounts.view_all_projects"))
-    if team is None:
-        return None
-    if user.is_superuser:
-        return TeamAccess(team, role or "admin", OWN)
-    if role is not None:
-        return TeamAccess(team, role, RANK_OF_ROLE[Role(role)])
-    if sees_all:
-        return TeamAccess(team, "manager", READ)
-    return None
+    team, role, rank = found
+    assert isinstance(team, Team)
+    return TeamAccess(team, role, rank)
 
 
 def team_for_reader(user, slug: str) -> TeamAccess:
