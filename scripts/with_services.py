@@ -118,6 +118,8 @@ class Postgres:
 
     def start(self) -> str:
         if not (self.durable and (self.data / "PG_VERSION").exists()):
+            # A kept directory without PG_VERSION is an initdb that was cut short: start again.
+            shutil.rmtree(self.data, ignore_errors=True)
             self.data.mkdir()
             if self.as_user:
                 shutil.chown(self.data, "postgres")

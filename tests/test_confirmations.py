@@ -3,8 +3,8 @@
 The rule, read from the templates: a POST form, or an element with hx-post, hx-put, hx-patch or
 hx-delete, is destructive when the URL it sends to is named for destroying something (WORDS),
 when a button says so in its label, or when a button is styled `danger`. Each one asks:
-- `hx-confirm` (htmx asks) on it or on its button, or
-- `data-confirm` on a plain form (static/js/waypoint.js asks), or
+- `hx-confirm` (htmx asks) on it or on its button (a plain form is boosted, hx-boost, so that
+  htmx sends it and asks first), or
 - `confirm-step`: the form is itself the question, on a page or in a row reached by a link, with
   a Cancel beside it (removing a team member, stopping a project, unsubscribing from an email).
 The URLconf is walked too, so a new destructive route cannot appear without a confirmed form.
@@ -60,7 +60,7 @@ def _is_destructive(element: Element) -> bool:
 
 
 def _asks(element: Element) -> bool:
-    if "hx-confirm" in element.attrs or "data-confirm" in element.attrs:
+    if "hx-confirm" in element.attrs:
         return True
     if "confirm-step" in element.classes.split():
         return True
@@ -130,11 +130,14 @@ def test_a_question_page_is_a_confirmation_step(route, template):
     assert forms and all("confirm-step" in form.classes.split() for form in forms), route
 
 
-def test_plain_forms_ask_through_data_confirm_and_htmx_forms_through_hx_confirm():
-    """Both at once would ask twice; data-confirm on an htmx form would ask after htmx sent it."""
-    mixed = [
+def test_every_question_is_asked_by_htmx():
+    """hx-confirm is htmx's: on an element htmx does not send (no hx-post…, no hx-boost) it
+    would never be asked, and the form would go at the first click."""
+    silent = [
         action.where()
         for action in _actions()
-        if "data-confirm" in action.attrs and any(verb in action.attrs for verb in WRITES)
+        if "hx-confirm" in action.attrs
+        and not any(verb in action.attrs for verb in WRITES)
+        and action.attrs.get("hx-boost") != "true"
     ]
-    assert not mixed
+    assert not silent

@@ -51,10 +51,7 @@ def compare_versions(request, slug, demo_id):
     # is compared only when asked for.
     after = by_id.get(int_or_none(request.GET.get("b"))) or shown_by_default(datasets)
     others = [d for d in datasets if d != after]
-    default_before = next(
-        (d for d in others if d.live_of_id is None), others[0] if others else None
-    )
-    before = by_id.get(int_or_none(request.GET.get("a"))) or default_before
+    before = by_id.get(int_or_none(request.GET.get("a"))) or shown_by_default(others)
     context = {
         "demo": demo,
         "project": demo.project,

@@ -228,8 +228,7 @@ def project_demos_card(request: SignedInRequest, slug):
         return redirect("demos:demo_list", slug=slug)
     demos = list(access.project.demos.all()[:4])
     for demo in demos:  # the card's template reads these four on each demo
-        ready = demo.datasets.filter(ready=True).select_related("scale")
-        latest = ready.filter(live_of__isnull=True).first() or ready.first()
+        latest = shown_by_default(list(demo.datasets.filter(ready=True).select_related("scale")))
         demo.latest = latest  # type: ignore[attr-defined]
         if latest:
             rows = services.agreement_by_band(latest, dataset_bands(latest))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Max, OuterRef, Subquery
+from django.db.models import Max, OuterRef, Subquery
 
 from accounts.models import User
 
@@ -22,7 +22,6 @@ from ..models import (
     StageKind,
     SuccessCriterion,
     Timebox,
-    overdue_stages_q,
 )
 
 if TYPE_CHECKING:  # django-stubs' helpers, a development dependency
@@ -85,10 +84,7 @@ def home_projects(user: User | AnonymousUser, today: datetime.date) -> Home:
     """The projects of `user`'s teams (every project for a portfolio manager) by stage, the
     shipped and stopped ones apart, each with its health. One query, however many projects."""
     projects = (
-        readable_projects(user)
-        .select_related("team", "owner", "board_summary")
-        .annotate(overdue_stages=Count("stages", filter=overdue_stages_q(today, prefix="stages__")))
-        .order_by("name")
+        readable_projects(user).select_related("team", "owner", "board_summary").order_by("name")
     )
     cards = [
         HomeCard(project, project_health(project, getattr(project, "board_summary", None), today))

@@ -108,16 +108,4 @@
       if (inFlight === 0) hideBar();
     });
   });
-
-  // A plain form (no htmx) that deletes, removes or revokes something asks first:
-  // <form data-confirm="Remove …?">. htmx forms say hx-confirm, and htmx asks. The browser's own
-  // dialog takes the keyboard; cancelling it sends nothing.
-  document.addEventListener("submit", function (event) {
-    var form = event.target;
-    var question = form.getAttribute && form.getAttribute("data-confirm");
-    if (question && !window.confirm(question)) {
-      event.preventDefault();
-      event.stopImmediatePropagation();
-    }
-  }, true);
 })();

@@ -127,7 +127,6 @@ def test_saying_no_to_removing_a_stakeholder_by_keyboard_sends_nothing(
 
     answer(page, accept=True)
     remove.focus()
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    page.keyboard.press("Enter")  # htmx sends the boosted form and swaps in the answer
     expect(page.locator("#stakeholders")).not_to_contain_text("Head of support")
     assert not DigestSubscriber.objects.filter(project=project).exists()
