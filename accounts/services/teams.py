@@ -19,8 +19,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Membership, Notification, NotificationKind, Role, Team, User
-from accounts.services.notifications import notify_each
+from accounts.models import Membership, NotificationKind, Role, Team, User
+from accounts.services.notifications import notify
 from plumbing.revisions import delete_revision, save_revision
 
 
@@ -45,26 +45,20 @@ def membership_add(
     at = at or timezone.now()
     role = Role(role)
     with transaction.atomic():
-        if Membership.objects.filter(team=team, user=user).exists():
-            raise TeamChangeRefused(f"{user.display_name} is already in {team.name}.")
         membership = Membership(team=team, user=user, role=role)
         try:
-            with transaction.atomic():  # added by someone else a moment ago: the same answer
+            with transaction.atomic():  # in it already (or added a moment ago): refused
                 save_revision(membership, by=by, at=at)
         except IntegrityError:
             raise TeamChangeRefused(f"{user.display_name} is already in {team.name}.") from None
         who = by.display_name if by is not None else "Someone"
-        notify_each(
-            [
-                Notification(
-                    user=user,
-                    kind=NotificationKind.OTHER,
-                    title=f"{who} added you to {team.name} as {role.label.lower()}",
-                    body=_what_role_allows(role),
-                    url=reverse("teams:detail", args=[team.slug]),
-                    created_at=at,
-                )
-            ]
+        notify(
+            users=[user],
+            kind=NotificationKind.OTHER,
+            title=f"{who} added you to {team.name} as {role.label.lower()}",
+            body=_what_role_allows(role),
+            url=reverse("teams:detail", args=[team.slug]),
+            at=at,
         )
     return membership
 

@@ -10,7 +10,7 @@ import hashlib
 import json
 import os
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,16 +20,16 @@ from django.utils import timezone
 from .archive import CHUNK_ROWS, MANIFEST, TableEntry, manifest_json, member_name
 from .tables import (
     NaturalKeys,
+    Progress,
     Table,
     backup_tables,
     convert_row,
     encode,
     has_keyed_columns,
+    no_progress,
     pg_select,
     writers,
 )
-
-Progress = Callable[[str, int], None]  # (table, rows done so far in it)
 
 
 def portfolio_export(
@@ -44,7 +44,7 @@ def portfolio_export(
             if snapshot:  # the first statement of the transaction (not so inside another)
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            entries = _write_archive(partial, progress or _quiet, at or timezone.now())
+            entries = _write_archive(partial, progress or no_progress, at or timezone.now())
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
@@ -54,10 +54,6 @@ def portfolio_export(
 def table_counts() -> dict[str, int]:
     """Rows per table of a backup, as the database holds them now."""
     return {t.name: t.model._base_manager.count() for t in backup_tables()}
-
-
-def _quiet(table: str, rows: int) -> None:
-    pass
 
 
 def _write_archive(path: Path, progress: Progress, at: datetime.datetime) -> list[TableEntry]:

@@ -13,7 +13,7 @@ import hashlib
 import json
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -33,10 +33,16 @@ from .archive import (
     parse_manifest,
 )
 from .postgres import drop_indexes_and_keys, make_again
-from .tables import NaturalKeys, Table, backup_tables, convert_row, readers
-
-Progress = Callable[[str, int], None]  # (table, rows done so far in it)
-Convert = Callable[[Any], Any]
+from .tables import (
+    Convert,
+    NaturalKeys,
+    Progress,
+    Table,
+    backup_tables,
+    convert_row,
+    no_progress,
+    readers,
+)
 
 
 def portfolio_import(*, path: Path, progress: Progress | None = None) -> list[TableEntry]:
@@ -47,9 +53,9 @@ def portfolio_import(*, path: Path, progress: Progress | None = None) -> list[Ta
         with zipfile.ZipFile(path) as archive:
             entries = read_manifest(archive)
             tables = _match_tables(entries, archive)
-            _check_empty(tables)
+            _check_empty()
             with transaction.atomic():
-                _restore(archive, entries, tables, progress or _quiet)
+                _restore(archive, entries, tables, progress or no_progress)
     except (zipfile.BadZipFile, zlib.error, EOFError) as e:
         raise ArchiveError(f"The archive is damaged or truncated ({e}).") from None
     return entries
@@ -61,10 +67,6 @@ def read_manifest(archive: zipfile.ZipFile) -> list[TableEntry]:
     except KeyError:
         raise ArchiveError("The archive has no manifest.json: not a Waypoint backup.") from None
     return parse_manifest(text)
-
-
-def _quiet(table: str, rows: int) -> None:
-    pass
 
 
 def _match_tables(entries: list[TableEntry], archive: zipfile.ZipFile) -> dict[str, Table]:
@@ -100,8 +102,8 @@ def _match_entry(entry: TableEntry, known: dict[str, Table], archive: zipfile.Zi
         ) from None
 
 
-def _check_empty(tables: dict[str, Table]) -> None:
-    every = {table.name: table for table in backup_tables()} | tables
+def _check_empty() -> None:
+    every = {table.name: table for table in backup_tables()}
     holding = [name for name, table in every.items() if table.model._base_manager.exists()]
     if holding:
         raise DatabaseNotEmpty(

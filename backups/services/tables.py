@@ -60,6 +60,11 @@ PARSED_FIELDS = (
 )
 
 Convert = Callable[[Any], Any]
+Progress = Callable[[str, int], None]  # (table, rows done so far in it)
+
+
+def no_progress(table: str, rows: int) -> None:
+    """The progress of a run nobody watches."""
 
 
 @dataclass(frozen=True)
