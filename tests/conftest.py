@@ -1,7 +1,11 @@
+import io
 import os
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from .factories import add_criterion, make_project, make_team, make_user
 
@@ -107,3 +111,21 @@ def recall(project, owner):
         target=0.6,
         direction="higher",
     )
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo portfolio (seed_demo), seeded once per test module that asks for it and rolled
+    back after the module's last test. Seeding goes through the services and takes a few
+    seconds; each test still runs in its own savepoint on top of it."""
+    fast_hasher = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            DEV=True, PASSWORD_HASHERS=fast_hasher, MEDIA_ROOT=tmp_path_factory.mktemp("media")
+        ),
+        transaction.atomic(),
+    ):
+        call_command("seed_demo", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)

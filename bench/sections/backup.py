@@ -1,13 +1,13 @@
 """Issue 13, "Speed": `export_portfolio` and `import_portfolio` of the 2,000-project bench
-portfolio (the portfolio section's cached seed) with a 1,000,000-row demo dataset added, on
-PostgreSQL started privately for the run the way `make test` does (scripts/with_services.py,
-fsync off). Each command runs as a process of its own; its wall time and peak memory (ru_maxrss
-from wait4) are measured. Goal: each <= 60 s and <= 1 GB.
+portfolio (the portfolio section's cached seed, copied with CREATE DATABASE ... TEMPLATE) with a
+1,000,000-row demo dataset added, on the run's durable PostgreSQL server (fsync on, as for every
+goal). Each command runs as a process of its own; its wall time and peak memory (ru_maxrss from
+wait4) are measured. Goal: each <= 60 s and <= 1 GB.
 
-Setup (not measured against the goal, reported): the SQLite seed is moved into PostgreSQL by the
-same two commands, then bench/backup_probe.py stores the million rows through the upload's path.
-After the measured import, the restored database is exported again: its tables' checksums must
-equal the source's (an exact round trip at this size).
+Setup (not measured against the goal, reported): bench/backup_probe.py stores the million rows
+through the upload's path, and an empty database is migrated for the import. After the measured
+import, the restored database is exported again: its tables' checksums must equal the source's
+(an exact round trip at this size).
 """
 
 from __future__ import annotations

@@ -188,6 +188,9 @@ def load_and_weigh(browser, base: str, path: str, cookie: str | None) -> dict[st
 # --------------------------------------------------------------------------- paint
 
 LCP_SCRIPT = """() => new Promise((resolve) => {
+  // At the load event the page may not have painted yet: wait for two frames (a paint has
+  // happened), so that the observer's first callback holds every candidate so far.
+  requestAnimationFrame(() => requestAnimationFrame(() => {
   const nav = performance.getEntriesByType('navigation')[0];
   const paint = performance.getEntriesByName('first-contentful-paint')[0];
   const done = (entry) => resolve({
@@ -207,6 +210,7 @@ LCP_SCRIPT = """() => new Promise((resolve) => {
     done(entries[entries.length - 1]);
   }).observe({type: 'largest-contentful-paint', buffered: true});
   setTimeout(() => done(null), 5000);
+  }));
 })"""
 
 

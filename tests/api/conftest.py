@@ -93,3 +93,9 @@ def media_in_tmp(settings, tmp_path):
 @pytest.fixture
 def demo(project, owner):
     return demo_create(project=project, title="Which tickets are urgent?", by=owner)
+
+
+@pytest.fixture
+def run_tasks(django_capture_on_commit_callbacks):
+    """Tasks are queued on commit; run them (eagerly) at the end of the block."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

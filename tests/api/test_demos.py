@@ -19,12 +19,6 @@ GOOD_CSV = (
 )
 
 
-@pytest.fixture
-def run_tasks(django_capture_on_commit_callbacks):
-    """Tasks are queued on commit; run them (eagerly) at the end of the block."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def datasets_url(demo) -> str:
     return f"/api/v1/demos/{demo.pk}/datasets"
 

@@ -34,11 +34,6 @@ def production(demo):
     return make_dataset(demo, RNG.beta(5, 2, 300).tolist(), version="prod-week-48")
 
 
-@pytest.fixture
-def run_tasks(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def counts() -> tuple[int, int, int]:
     return UploadJob.objects.count(), Dataset.objects.count(), Example.objects.count()
 

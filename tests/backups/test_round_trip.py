@@ -5,8 +5,6 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
-from django.test import override_settings
 
 from accounts.models import User
 from lifecycle.access import readable_projects
@@ -17,22 +15,6 @@ from tests.sqlite_process import manage_on_sqlite
 from .helpers import counts, empty_database, every_row, export
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo portfolio, seeded once for this module and rolled back after its last test."""
-    fast_hasher = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with (
-        django_db_blocker.unblock(),
-        override_settings(
-            DEV=True, PASSWORD_HASHERS=fast_hasher, MEDIA_ROOT=tmp_path_factory.mktemp("media")
-        ),
-        transaction.atomic(),
-    ):
-        call_command("seed_demo", stdout=io.StringIO())
-        yield
-        transaction.set_rollback(True)
 
 
 def test_a_restore_gives_back_every_row_of_every_table(seeded, tmp_path):

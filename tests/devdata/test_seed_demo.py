@@ -5,8 +5,6 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 
 from accounts.models import Membership, Team, User
@@ -38,26 +36,6 @@ from lifecycle.weeks import week_start
 pytestmark = pytest.mark.django_db
 
 DEMO_SLUGS = [spec.slug for spec in PROJECTS]
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo portfolio, seeded once for this module and rolled back after its last test.
-
-    Seeding goes through the services and takes a few seconds; each test still runs in its
-    own savepoint on top of it.
-    """
-    fast_hasher = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with (
-        django_db_blocker.unblock(),
-        override_settings(
-            DEV=True, PASSWORD_HASHERS=fast_hasher, MEDIA_ROOT=tmp_path_factory.mktemp("media")
-        ),
-        transaction.atomic(),
-    ):
-        call_command("seed_demo", stdout=io.StringIO())
-        yield
-        transaction.set_rollback(True)
 
 
 def seed(**options) -> str:

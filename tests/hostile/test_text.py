@@ -94,6 +94,8 @@ def _longer_than(limit: int):
     return lambda text: len(text) > limit
 
 
+MARKER = "Quillwort"  # a word no hostile text holds
+
 # Each place: how the text is written there, and which texts it refuses (with the words).
 TARGETS = {
     "charter": (_charter, _longer_than(TEXT_MAX_CHARS), str(TEXT_MAX_CHARS)),
@@ -125,7 +127,9 @@ def test_a_hostile_text_is_rendered_harmless_or_refused(
     case: Text, target, client, project, editor, api_as
 ):
     write, refuses, limit = TARGETS[target]
-    text = case.value()
+    # A word after the text, on its own line: the page must show it, so a page that stopped
+    # showing the field cannot pass for a harmless one.
+    text = case.value() + "\n\n" + MARKER
     before = counts(project)
     response, answer, page = write(client, project, editor, api_as, text)
     if refuses(text):
@@ -138,6 +142,7 @@ def test_a_hostile_text_is_rendered_harmless_or_refused(
     content = client.get(page).content.decode().split("<body", 1)[-1]  # (the head: a favicon)
     # An edit field holds the text as typed (escaped): only what the page shows is checked.
     content = EDIT_FIELD.sub("", content)
+    assert MARKER in content
     for pattern in DANGEROUS:
         assert not pattern.search(content), pattern.pattern
 
