@@ -119,16 +119,11 @@ def member_remove(request: SignedInRequest, team: str, pk: int):
     """GET asks to confirm (a page of its own, or the member's row for htmx); POST removes."""
     access = team_for_owner(request.user, team)
     membership = _membership(access, pk)
-    if request.method == "GET":
-        return _confirm(request, access, membership)
-    try:
-        membership_remove(membership=membership, by=request.user)
-    except TeamChangeRefused as refusal:
-        return _team_response(request, access, problem=str(refusal), status=409)
-    if membership.user_id == request.user.pk:
-        return _left(request, access)
-    return _done(
-        request, access, f"Removed {membership.user.display_name} from {access.team.name}."
+    return _confirm_or_remove(
+        request,
+        access,
+        membership,
+        f"Removed {membership.user.display_name} from {access.team.name}.",
     )
 
 
@@ -140,13 +135,21 @@ def team_leave(request: SignedInRequest, team: str):
     membership = get_object_or_404(
         Membership.objects.select_related("user"), team=access.team, user=request.user
     )
+    return _confirm_or_remove(request, access, membership, "")
+
+
+def _confirm_or_remove(request: SignedInRequest, access, membership, done: str):
+    """GET: the question; POST: the removal, then `done` said on the team page (or, for
+    someone who removed themselves, the way out of a team they no longer see)."""
     if request.method == "GET":
         return _confirm(request, access, membership)
     try:
         membership_remove(membership=membership, by=request.user)
     except TeamChangeRefused as refusal:
         return _team_response(request, access, problem=str(refusal), status=409)
-    return _left(request, access)
+    if membership.user_id == request.user.pk:
+        return _left(request, access)
+    return _done(request, access, done)
 
 
 def _confirm(request: SignedInRequest, access, membership):

@@ -99,11 +99,12 @@ def board(request: SignedInRequest):
     today = timezone.localdate()
     projects = portfolio.board_projects(request.user, _filters(form), today)
     by_column, by_health = portfolio.counts(projects)
+    total = sum(by_column.values())
     context = {
         "form": form,
         "view": view,
         "sort": sort,
-        "total": sum(by_column.values()),
+        "total": total,
         "health_counts": portfolio.health_counts(by_health),
         "csv_query": _query(form, view="", page=""),
         "is_manager": request.user.is_portfolio_manager,
@@ -114,7 +115,7 @@ def board(request: SignedInRequest):
         paginator = Paginator(
             portfolio.sort_projects(projects, sort, today), portfolio.ROWS_PER_PAGE
         )
-        paginator.count = sum(by_column.values())  # known already: saves a COUNT query
+        paginator.count = total  # known already: saves a COUNT query
         page = paginator.get_page(form.cleaned_data.get("page"))
         # The page's rows (a slice of the queryset sorted above) are shown as cards.
         cards = portfolio.to_cards(cast(QuerySet, page.object_list), today)
